@@ -1,0 +1,48 @@
+/**
+ * POST /session: log in. Unknown email and wrong password get the same answer, after the same
+ * bcrypt work, so neither the body nor the timing tells whether an account exists.
+ */
+import { z } from 'zod';
+import { requireClient } from '../../lib/clients';
+import { config } from '../../lib/config';
+import { emailSchema } from '../../lib/email';
+import { httpHandler, parseJsonBody } from '../../lib/http';
+import { logger } from '../../lib/logger';
+import { recordFailure, secondsUntilAllowed } from '../../lib/login-throttle';
+import { loginPasswordSchema, verifyPassword } from '../../lib/passwords';
+import { Problem } from '../../lib/problem';
+import { issueTokens } from '../../lib/session-tokens';
+import { newSession, saveSession } from '../../lib/sessions';
+import { signingKey } from '../../lib/signing-key';
+import { nowInSeconds } from '../../lib/tokens';
+import { findUserByEmail } from '../../lib/users';
+
+const bodySchema = z.strictObject({ email: emailSchema, password: loginPasswordSchema });
+
+export const handler = httpHandler(async (event) => {
+  const settings = config();
+  const clientId = requireClient(event, settings.clientIds);
+  const { email, password } = parseJsonBody(event, bodySchema);
+  const now = nowInSeconds();
+  const throttle = { table: settings.loginAttemptsTable, maxFailures: settings.loginMaxFailures, windowSeconds: settings.loginWindowSeconds };
+
+  // Both reads at once: they do not depend on each other.
+  const [retryAfter, user] = await Promise.all([
+    secondsUntilAllowed(throttle, email, now),
+    findUserByEmail(settings.usersTable, email),
+  ]);
+  if (retryAfter > 0) {
+    throw new Problem('too_many_attempts', 'Too many failed log-ins for this email. Try again later.', { 'Retry-After': String(retryAfter) });
+  }
+  if (!(await verifyPassword(password, user?.passwordHash, settings.bcryptCost)) || !user) {
+    await recordFailure(throttle, email, now);
+    logger.info('log-in failed');
+    throw new Problem('invalid_credentials', 'The email or the password is wrong.');
+  }
+
+  const session = newSession({ userId: user.id, email: user.email, clientId }, settings.sessionTtlSeconds, now);
+  const tokens = issueTokens(await signingKey(), settings, session, now);
+  await saveSession(settings.sessionsTable, session, tokens.refreshTokenHash);
+  logger.info('session created', { userId: user.id, sessionId: session.sessionId });
+  return { status: 201, body: tokens.body };
+});

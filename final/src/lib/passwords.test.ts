@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import bcrypt from 'bcryptjs';
+import sinon from 'sinon';
+import { dummyHash, hashPassword, loginPasswordSchema, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARACTERS, newPasswordSchema, verifyPassword } from './passwords';
+
+describe('passwords', () => {
+  afterEach(() => sinon.restore());
+
+  describe('rules for a new password', () => {
+    it(`needs at least ${MIN_PASSWORD_CHARACTERS} characters`, () => {
+      assert.equal(newPasswordSchema.safeParse('a'.repeat(11)).success, false);
+      assert.equal(newPasswordSchema.safeParse('a'.repeat(12)).success, true);
+    });
+
+    it('counts characters, not UTF-16 units (12 emoji are 12 characters)', () => {
+      assert.equal(newPasswordSchema.safeParse('😀'.repeat(11)).success, false); // 22 UTF-16 units
+      assert.equal(newPasswordSchema.safeParse('😀'.repeat(12)).success, true); // 48 bytes
+    });
+
+    it(`allows at most ${MAX_PASSWORD_BYTES} bytes in UTF-8, bcrypt's limit, instead of truncating`, () => {
+      assert.equal(newPasswordSchema.safeParse('a'.repeat(72)).success, true);
+      assert.equal(newPasswordSchema.safeParse('a'.repeat(73)).success, false);
+      assert.equal(newPasswordSchema.safeParse('é'.repeat(36)).success, true); // 72 bytes
+      assert.equal(newPasswordSchema.safeParse('é'.repeat(37)).success, false); // 74 bytes, 37 characters
+    });
+
+    it('has no composition rules', () => {
+      assert.equal(newPasswordSchema.safeParse('correct horse battery staple').success, true);
+    });
+
+    it('refuses non-strings', () => {
+      assert.equal(newPasswordSchema.safeParse(123456789012345).success, false);
+    });
+  });
+
+  describe('rules at log-in', () => {
+    it('refuses an empty password or one bcrypt would truncate', () => {
+      assert.equal(loginPasswordSchema.safeParse('').success, false);
+      assert.equal(loginPasswordSchema.safeParse('a'.repeat(73)).success, false);
+      assert.equal(loginPasswordSchema.safeParse('short').success, true); // merely wrong, later
+    });
+  });
+
+  describe('hashing', () => {
+    it('stores a bcrypt hash with the configured cost, never the password', async () => {
+      const hash = await hashPassword('correct horse battery', 10);
+      assert.match(hash, /^\$2[ab]\$10\$/);
+      assert.ok(!hash.includes('correct horse battery'));
+      assert.equal(await verifyPassword('correct horse battery', hash, 10), true);
+      assert.equal(await verifyPassword('wrong horse battery!', hash, 10), false);
+    });
+
+    it('runs one full bcrypt comparison even when there is no account', async () => {
+      const compare = sinon.spy(bcrypt, 'compare');
+      assert.equal(await verifyPassword('anything at all', undefined, 10), false);
+      sinon.assert.calledOnceWithExactly(compare, 'anything at all', dummyHash(10));
+    });
+
+    it('builds a well-formed dummy hash at the configured cost', () => {
+      assert.equal(bcrypt.getRounds(dummyHash(12)), 12);
+      assert.equal(dummyHash(10).length, 60);
+    });
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * Password rules and hashing. NIST SP 800-63B's advice: a minimum length, no composition rules,
+ * a slow salted hash. bcrypt reads at most 72 bytes and bcryptjs silently ignores the rest, so a
+ * longer password is refused instead of being truncated without the user knowing.
+ */
+import bcrypt from 'bcryptjs';
+import { z } from 'zod';
+
+export const MIN_PASSWORD_CHARACTERS = 12;
+export const MAX_PASSWORD_BYTES = 72;
+
+const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+// Count characters as people see them (code points), not UTF-16 units.
+const characters = (text: string): number => [...text].length;
+
+export const newPasswordSchema = z
+  .string()
+  .refine((password) => characters(password) >= MIN_PASSWORD_CHARACTERS, {
+    message: `must be at least ${MIN_PASSWORD_CHARACTERS} characters`,
+  })
+  .refine((password) => utf8Bytes(password) <= MAX_PASSWORD_BYTES, {
+    message: `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8`,
+  });
+
+/** At log-in only the byte limit applies: anything else is simply a wrong password. */
+export const loginPasswordSchema = z
+  .string()
+  .min(1, { message: 'is required' })
+  .refine((password) => utf8Bytes(password) <= MAX_PASSWORD_BYTES, {
+    message: `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8`,
+  });
+
+export function hashPassword(password: string, cost: number): Promise<string> {
+  return bcrypt.hash(password, cost);
+}
+
+/**
+ * A well-formed bcrypt hash that no password matches, used when the email is unknown so that
+ * the log-in does the same work, and takes the same time, as for a wrong password.
+ */
+export function dummyHash(cost: number): string {
+  return `$2b$${String(cost).padStart(2, '0')}$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy`;
+}
+
+/** Always runs one bcrypt comparison, whether or not there is a stored hash. */
+export async function verifyPassword(password: string, storedHash: string | undefined, cost: number): Promise<boolean> {
+  const matches = await bcrypt.compare(password, storedHash ?? dummyHash(cost));
+  return storedHash !== undefined && matches;
+}

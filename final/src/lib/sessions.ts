@@ -1,0 +1,128 @@
+/**
+ * Sessions: one item per log-in, keyed by a random session id (the tokens' `sid`). The item
+ * holds only a SHA-256 hash of the current refresh token, never the token: a leaked table
+ * cannot be replayed. Access tokens are checked against the session on every request, so
+ * ending the session ends its access tokens too (the 2016 original never did).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { db, isConditionalCheckFailed } from './dynamodb';
+import { Problem } from './problem';
+
+export interface Session {
+  sessionId: string;
+  userId: string;
+  email: string;
+  clientId: string;
+  createdAt: number; // seconds since the epoch
+  /** Fixed at log-in; refreshing never extends it. Also the DynamoDB TTL attribute. */
+  expiresAt: number;
+  revokedAt?: number;
+}
+
+interface SessionItem extends Session {
+  refreshTokenHash: string;
+}
+
+export function newSession(owner: { userId: string; email: string; clientId: string }, lifetimeSeconds: number, now: number): Session {
+  return { sessionId: randomUUID(), ...owner, createdAt: now, expiresAt: now + lifetimeSeconds };
+}
+
+/** Refresh tokens are long random-signed strings, so a fast hash is enough (no salt needed). */
+export function hashRefreshToken(refreshToken: string): string {
+  return createHash('sha256').update(refreshToken).digest('base64url');
+}
+
+export async function saveSession(table: string, session: Session, refreshTokenHash: string): Promise<void> {
+  const item: SessionItem = { ...session, refreshTokenHash };
+  await db().send(
+    new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(sessionId)' }),
+  );
+}
+
+/**
+ * The session if it may still be used: it exists, was not revoked, and has not expired. Expiry
+ * is checked here because DynamoDB's TTL deletes expired items late (up to days), by design.
+ */
+export async function findActiveSession(table: string, sessionId: string, now: number): Promise<Session | undefined> {
+  const result = await db().send(new GetCommand({ TableName: table, Key: { sessionId }, ConsistentRead: true }));
+  const item = result.Item as SessionItem | undefined;
+  if (!item || item.revokedAt !== undefined || item.expiresAt <= now) return undefined;
+  const { refreshTokenHash: _hash, ...session } = item;
+  return session;
+}
+
+export interface Rotation {
+  sessionId: string;
+  userId: string;
+  clientId: string;
+  presentedHash: string;
+  nextHash: string;
+  now: number;
+}
+
+/**
+ * Swaps the session's refresh token hash for the next one in ONE conditional write: the write
+ * succeeds only if the presented token is still the current one. Two refreshes with the same
+ * token at the same moment cannot both pass that condition, so exactly one succeeds.
+ */
+export async function rotateRefreshToken(table: string, rotation: Rotation): Promise<void> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { sessionId: rotation.sessionId },
+        UpdateExpression: 'SET refreshTokenHash = :next, rotatedAt = :now',
+        ConditionExpression:
+          'refreshTokenHash = :presented AND userId = :userId AND clientId = :clientId AND expiresAt > :now AND attribute_not_exists(revokedAt)',
+        ExpressionAttributeValues: {
+          ':next': rotation.nextHash,
+          ':presented': rotation.presentedHash,
+          ':userId': rotation.userId,
+          ':clientId': rotation.clientId,
+          ':now': rotation.now,
+        },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
+    await revokeIfReused(table, rotation);
+    throw new Problem('invalid_token', 'The refresh token is not valid.');
+  }
+}
+
+/**
+ * A correctly signed refresh token of this session that is no longer the current one was
+ * already used: someone holds a copy (OAuth 2.0 Security BCP, refresh token rotation). We
+ * cannot tell the thief from the user, so the whole session ends, newest tokens included.
+ */
+async function revokeIfReused(table: string, rotation: Rotation): Promise<void> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { sessionId: rotation.sessionId },
+        UpdateExpression: 'SET revokedAt = :now, revokedReason = :reason',
+        ConditionExpression: 'attribute_exists(sessionId) AND refreshTokenHash <> :presented AND attribute_not_exists(revokedAt)',
+        ExpressionAttributeValues: { ':now': rotation.now, ':presented': rotation.presentedHash, ':reason': 'refresh_token_reused' },
+      }),
+    );
+  } catch (error) {
+    // Nothing to revoke: the session is gone, already revoked, or the token is current but the
+    // session expired. Either way the refresh is refused.
+    if (!isConditionalCheckFailed(error)) throw error;
+  }
+}
+
+/** Log-out: afterwards the session's access and refresh tokens are refused. */
+export async function revokeSession(table: string, sessionId: string, now: number): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: table,
+      Key: { sessionId },
+      UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :now), revokedReason = if_not_exists(revokedReason, :reason)',
+      ConditionExpression: 'attribute_exists(sessionId)',
+      ExpressionAttributeValues: { ':now': now, ':reason': 'logged_out' },
+    }),
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * What the shared storage modules do when DynamoDB itself fails (down, slow, throttling): they
+ * never swallow the error or mistake it for an answer ("no such session", "email taken"); it
+ * reaches the HTTP wrapper, which answers 503. The client is a sinon stub here; the fault tests
+ * against a real stopped or hanging database are in test/integration.
+ */
+import assert from 'node:assert/strict';
+import sinon from 'sinon';
+import { setDb } from './dynamodb';
+import { recordFailure, secondsUntilAllowed } from './login-throttle';
+import { findActiveSession, revokeSession, rotateRefreshToken, saveSession } from './sessions';
+import { createUser, findUserByEmail } from './users';
+
+const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+const conditionFailed = () => Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
+const throttle = { table: 'login-attempts', maxFailures: 10, windowSeconds: 900 };
+const rotation = { sessionId: 's', userId: 'u', clientId: 'c', presentedHash: 'old', nextHash: 'new', now: 1 };
+
+describe('storage modules when DynamoDB fails', () => {
+  let send: sinon.SinonStub;
+  beforeEach(() => {
+    send = sinon.stub().rejects(throttled());
+    setDb({ send } as never);
+  });
+  afterEach(() => setDb(undefined));
+
+  const operations: [string, () => Promise<unknown>][] = [
+    ['createUser', () => createUser('users', 'ada@example.com', 'hash')],
+    ['findUserByEmail', () => findUserByEmail('users', 'ada@example.com')],
+    ['saveSession', () => saveSession('sessions', { sessionId: 's', userId: 'u', email: 'e', clientId: 'c', createdAt: 1, expiresAt: 2 }, 'h')],
+    ['findActiveSession', () => findActiveSession('sessions', 's', 1)],
+    ['rotateRefreshToken', () => rotateRefreshToken('sessions', rotation)],
+    ['revokeSession', () => revokeSession('sessions', 's', 1)],
+    ['secondsUntilAllowed', () => secondsUntilAllowed(throttle, 'ada@example.com', 1)],
+    ['recordFailure', () => recordFailure(throttle, 'ada@example.com', 1)],
+  ];
+  for (const [name, operation] of operations) {
+    it(`${name} passes the database error on`, async () => {
+      await assert.rejects(operation(), { name: 'ThrottlingException' });
+    });
+  }
+
+  it('rotateRefreshToken passes on a failure of the theft revocation too', async () => {
+    send.onFirstCall().rejects(conditionFailed());
+    await assert.rejects(rotateRefreshToken('sessions', rotation), { name: 'ThrottlingException' });
+  });
+
+  it('recordFailure passes on a failure while opening a new window', async () => {
+    send.onFirstCall().rejects(conditionFailed());
+    await assert.rejects(recordFailure(throttle, 'ada@example.com', 1), { name: 'ThrottlingException' });
+  });
+
+  it('recordFailure adds to a window another request opened at the same moment', async () => {
+    send.onFirstCall().rejects(conditionFailed());
+    send.onSecondCall().rejects(conditionFailed());
+    send.onThirdCall().resolves({});
+    await recordFailure(throttle, 'ada@example.com', 1);
+    sinon.assert.calledThrice(send);
+    assert.equal(send.thirdCall.args[0].input.UpdateExpression, 'ADD failures :one');
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * User accounts. The table's key is the canonical email, so "one account per email" is the
+ * primary key itself, enforced by one conditional write: no read-then-write race, and no second
+ * item that a failure could leave half-written. (The 2016 original looked emails up through an
+ * eventually consistent index, so two sign-ups at the same moment could both succeed.)
+ * The user id is a random UUID: it goes into tokens, the email never does.
+ */
+import { randomUUID } from 'node:crypto';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { db, isConditionalCheckFailed } from './dynamodb';
+import { Problem } from './problem';
+
+export interface User {
+  id: string;
+  email: string;
+  createdAt: string; // ISO 8601
+}
+
+interface UserItem extends User {
+  passwordHash: string;
+}
+
+export async function createUser(table: string, email: string, passwordHash: string, now = new Date()): Promise<User> {
+  const item: UserItem = { email, id: randomUUID(), passwordHash, createdAt: now.toISOString() };
+  try {
+    await db().send(
+      new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(email)' }),
+    );
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) {
+      throw new Problem('email_taken', 'An account with this email already exists.');
+    }
+    throw error;
+  }
+  return { id: item.id, email: item.email, createdAt: item.createdAt };
+}
+
+/** The account and its password hash, read consistently (a sign-up is visible at once). */
+export async function findUserByEmail(table: string, email: string): Promise<UserItem | undefined> {
+  const result = await db().send(new GetCommand({ TableName: table, Key: { email }, ConsistentRead: true }));
+  return result.Item as UserItem | undefined;
+}
+
+export function publicUser(user: User): { id: string; email: string; created_at: string } {
+  return { id: user.id, email: user.email, created_at: user.createdAt };
+}

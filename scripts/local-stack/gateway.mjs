@@ -7,6 +7,13 @@
  * which keeps local behaviour and AWS behaviour one definition apart, not two.
  */
 import http from 'node:http';
+import { createRequire } from 'node:module';
+
+/** The header authorizer.cjs sets to name the gateway response of its refusals. */
+const { GATEWAY_RESPONSE_HEADER } = createRequire(import.meta.url)('./authorizer.cjs');
+/** serverless-offline lets any request replace the authorizer's context with this header: a
+ * local-only back door that API Gateway does not have, so the proxy removes it. */
+const OFFLINE_OVERRIDE_HEADER = 'sls-offline-authorizer-override';
 
 /** @typedef {{ Type: string, Properties?: Record<string, any> }} CloudFormationResource */
 /** @typedef {{ statusCode?: string, headers: Record<string, string>, template?: string }} GatewayResponse */
@@ -42,6 +49,7 @@ export function gatewayResponses(resources) {
  */
 export function responseTypeFor(status) {
   if (status === 401) return 'UNAUTHORIZED';
+  if (status === 404) return 'MISSING_AUTHENTICATION_TOKEN'; // API Gateway's answer to an unknown route
   if (status === 403) return 'ACCESS_DENIED';
   return status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX';
 }
@@ -65,11 +73,11 @@ export function renderTemplate(template, status, message) {
  * @param {number} status
  * @param {string | undefined} contentType
  * @param {string} message
+ * @param {string} [type] the response type, when the authorizer step named it
  */
-export function gatewayAnswer(responses, status, contentType, message) {
+export function gatewayAnswer(responses, status, contentType, message, type = responseTypeFor(status)) {
   if (status < 400 || contentType?.startsWith(PROBLEM_JSON)) return undefined;
-  const type = responseTypeFor(status);
-  const response = responses.get(type) ?? (type.startsWith('DEFAULT') ? undefined : responses.get(status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX'));
+  const response = responses.get(type) ?? responses.get(status >= 500 ? 'DEFAULT_5XX' : 'DEFAULT_4XX');
   if (!response?.template) return undefined;
   const finalStatus = Number(response.statusCode ?? status);
   return { status: finalStatus, headers: response.headers, body: renderTemplate(response.template, finalStatus, message) };
@@ -82,6 +90,7 @@ export function gatewayAnswer(responses, status, contentType, message) {
  */
 export async function startGatewayProxy({ port, host, target, responses }) {
   const server = http.createServer((request, response) => {
+    delete request.headers[OFFLINE_OVERRIDE_HEADER];
     const upstream = http.request(
       { host: target.hostname, port: target.port, method: request.method, path: request.url, headers: request.headers },
       (answer) => {
@@ -96,7 +105,9 @@ export async function startGatewayProxy({ port, host, target, responses }) {
         answer.on('data', (chunk) => chunks.push(chunk));
         answer.on('end', () => {
           const body = Buffer.concat(chunks);
-          const replaced = gatewayAnswer(responses, status, answer.headers['content-type'], http.STATUS_CODES[status] ?? 'Error');
+          const namedType = answer.headers[GATEWAY_RESPONSE_HEADER];
+          delete answer.headers[GATEWAY_RESPONSE_HEADER];
+          const replaced = gatewayAnswer(responses, status, answer.headers['content-type'], http.STATUS_CODES[status] ?? 'Error', typeof namedType === 'string' ? namedType : undefined);
           if (!replaced) {
             response.writeHead(status, answer.headers);
             response.end(body);

@@ -5,8 +5,9 @@
  * 1. starts an embedded DynamoDB (dynalite) and creates the tables of the service's `resources`;
  * 2. generates a signing key for this run and hands it, with the database endpoint, to the
  *    functions (through provider.environment, in memory only: never written into a file);
- * 3. puts a small proxy in front of serverless-offline that answers API Gateway's own errors
- *    with the service's gateway responses, as AWS does;
+ * 3. runs the Lambda authorizers as API Gateway does (authorizer.cjs), and puts a small proxy
+ *    in front of serverless-offline that answers API Gateway's own errors with the service's
+ *    gateway responses, as AWS does;
  * 4. prints the base URL and three curl commands to try.
  *
  * Settings come from the environment, so `npm start` needs no flags:
@@ -14,6 +15,7 @@
  * It is shared workshop tooling: final/ and every chapter list it in their plugins.
  */
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
@@ -21,6 +23,8 @@ import { createTables, startDynamoDB } from './dynamodb.mjs';
 import { gatewayResponses, startGatewayProxy } from './gateway.mjs';
 
 const HOST = '127.0.0.1';
+const require = createRequire(import.meta.url);
+const AUTHORIZER_PROVIDER = require.resolve('./authorizer.cjs');
 export const READY_LINE = 'Local stack ready';
 
 /** @returns {Promise<number>} a free TCP port on the loopback interface */
@@ -97,6 +101,13 @@ export default class LocalStackPlugin {
     const [httpPort, lambdaPort] = [await freePort(), await freePort()];
     service.custom = service.custom ?? {};
     service.custom['serverless-offline'] = { ...service.custom['serverless-offline'], host: HOST, httpPort, lambdaPort, noPrependStageInUrl: false };
+    service.custom.offline = { ...service.custom.offline, customAuthenticationProvider: AUTHORIZER_PROVIDER };
+    require(AUTHORIZER_PROVIDER).configure({
+      invokeUrl: (/** @type {string} */ name) => `http://${HOST}:${lambdaPort}/2015-03-31/functions/${name}/invocations`,
+      functionName: (/** @type {string} */ key) => service.getFunction(key).name,
+      region: service.provider.region,
+      stage: service.provider.stage,
+    });
     this.#proxy = await startGatewayProxy({
       port: this.#port,
       host: HOST,

@@ -11,7 +11,9 @@
  * 4. prints the base URL and three curl commands to try.
  *
  * Settings come from the environment, so `npm start` needs no flags:
- *   PORT (default 3000), LOCAL_DB_PATH (a folder: keep the data on disk; default: in memory).
+ *   PORT (default 3000), LOCAL_DB_PATH (a folder: keep the data on disk; default: in memory),
+ *   DYNAMODB_ENDPOINT (use this DynamoDB-compatible endpoint instead of starting dynalite:
+ *   the fault tests put a misbehaving proxy there).
  * It is shared workshop tooling: final/ and every chapter list it in their plugins.
  */
 import { randomBytes } from 'node:crypto';
@@ -87,13 +89,16 @@ export default class LocalStackPlugin {
     const dbPath = process.env['LOCAL_DB_PATH'] ? path.resolve(process.env['LOCAL_DB_PATH']) : undefined;
     this.#port = Number(process.env['PORT'] ?? 3000);
 
-    this.#dynamodb = await startDynamoDB(dbPath ? { path: dbPath } : {});
-    const tables = await createTables(this.#dynamodb.endpoint, resources);
-    this.#log.notice?.(`DynamoDB (dynalite, ${dbPath ? `on disk in ${dbPath}` : 'in memory'}): ${tables.join(', ')}`);
+    const givenEndpoint = process.env['DYNAMODB_ENDPOINT'];
+    this.#dynamodb = givenEndpoint ? undefined : await startDynamoDB(dbPath ? { path: dbPath } : {});
+    const endpoint = givenEndpoint ?? /** @type {{ endpoint: string }} */ (this.#dynamodb).endpoint;
+    const tables = await createTables(endpoint, resources);
+    const where = givenEndpoint ? `at ${givenEndpoint}` : `dynalite, ${dbPath ? `on disk in ${dbPath}` : 'in memory'}`;
+    this.#log.notice?.(`DynamoDB (${where}): ${tables.join(', ')}`);
 
     service.provider.environment = {
       ...service.provider.environment,
-      DYNAMODB_ENDPOINT: this.#dynamodb.endpoint,
+      DYNAMODB_ENDPOINT: endpoint,
       LOCAL_SIGNING_KEY: await localSigningKey(dbPath),
     };
 

@@ -12,11 +12,15 @@ describe('email', () => {
     assert.equal(new Set(forms.map(canonicalEmail)).size, 1);
   });
 
+  it('accepts internationalized addresses (RFC 6531)', () => {
+    assert.equal(emailSchema.parse('Zo\u00e9@Ex\u00e4mple.com'), 'zo\u00e9@ex\u00e4mple.com');
+  });
+
   it('validates after canonicalizing', () => {
     assert.equal(emailSchema.parse('  Ada@Example.com '), 'ada@example.com');
   });
 
-  for (const bad of ['', 'ada', 'ada@', '@example.com', 'ada example@x.com']) {
+  for (const bad of ['', 'ada', 'ada@', '@example.com', 'ada example@x.com', 'ada@localhost', 'ada@example.', 'ada@.com']) {
     it(`refuses ${JSON.stringify(bad)}`, () => {
       assert.equal(emailSchema.safeParse(bad).success, false);
     });

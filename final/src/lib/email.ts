@@ -18,4 +18,10 @@ export function canonicalEmail(raw: string): string {
 export const emailSchema = z
   .string()
   .transform(canonicalEmail)
-  .pipe(z.email({ pattern: z.regexes.unicodeEmail, message: 'must be an email address' }).max(MAX_EMAIL_LENGTH, { message: `must be at most ${MAX_EMAIL_LENGTH} characters` }));
+  .pipe(
+    z
+      .email({ pattern: z.regexes.unicodeEmail, message: 'must be an email address' })
+      .max(MAX_EMAIL_LENGTH, { message: `must be at most ${MAX_EMAIL_LENGTH} characters` })
+      // The Unicode pattern accepts "ann@localhost"; mail on the internet needs a dotted domain.
+      .refine((email) => /@[^@.]+(\.[^@.]+)+$/.test(email), { message: 'must have a domain such as example.com' }),
+  );

@@ -5,6 +5,7 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { corsHeaders } from './cors';
 import { logger } from './logger';
 import { Problem, PROBLEM_CONTENT_TYPE } from './problem';
 import { isDatabaseUnavailable } from './dynamodb';
@@ -76,7 +77,7 @@ export function parseJsonBody<Schema extends z.ZodType>(
 function response(status: number, body: unknown, contentType: string, headers: Record<string, string> = {}): APIGatewayProxyResult {
   return {
     statusCode: status,
-    headers: { ...securityHeaders, ...(body === undefined ? {} : { 'Content-Type': contentType }), ...headers },
+    headers: { ...securityHeaders, ...corsHeaders(), ...(body === undefined ? {} : { 'Content-Type': contentType }), ...headers },
     body: body === undefined ? '' : JSON.stringify(body),
   };
 }

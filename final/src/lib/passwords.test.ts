@@ -24,6 +24,13 @@ describe('passwords', () => {
       assert.equal(newPasswordSchema.safeParse('é'.repeat(37)).success, false); // 74 bytes, 37 characters
     });
 
+    it('normalizes Unicode (NFKC), so one password typed two ways is one password', () => {
+      const composed = 'caf\u00e9 au lait please'; // "é" as one code point
+      const decomposed = 'cafe\u0301 au lait please'; // "e" + combining accent
+      assert.equal(newPasswordSchema.parse(decomposed), composed);
+      assert.equal(loginPasswordSchema.parse(decomposed), composed);
+    });
+
     it('has no composition rules', () => {
       assert.equal(newPasswordSchema.safeParse('correct horse battery staple').success, true);
     });

@@ -1,7 +1,8 @@
 /**
  * Password rules and hashing. NIST SP 800-63B's advice: a minimum length, no composition rules,
- * a slow salted hash. bcrypt reads at most 72 bytes and bcryptjs silently ignores the rest, so a
- * longer password is refused instead of being truncated without the user knowing.
+ * Unicode normalization, a slow salted hash. bcrypt reads at most 72 bytes and bcryptjs silently
+ * ignores the rest, so a longer password is refused instead of being truncated without the user
+ * knowing.
  */
 import bcrypt from 'bcryptjs';
 import { z } from 'zod';
@@ -13,8 +14,13 @@ const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 // Count characters as people see them (code points), not UTF-16 units.
 const characters = (text: string): number => [...text].length;
 
-export const newPasswordSchema = z
-  .string()
+/**
+ * "é" typed on one keyboard may arrive as one code point and on another as "e" plus an accent:
+ * NFKC makes them the same password. The limits apply to what is actually hashed.
+ */
+const normalizedPassword = z.string().transform((password) => password.normalize('NFKC'));
+
+export const newPasswordSchema = normalizedPassword
   .refine((password) => characters(password) >= MIN_PASSWORD_CHARACTERS, {
     message: `must be at least ${MIN_PASSWORD_CHARACTERS} characters`,
   })
@@ -23,9 +29,8 @@ export const newPasswordSchema = z
   });
 
 /** At log-in only the byte limit applies: anything else is simply a wrong password. */
-export const loginPasswordSchema = z
-  .string()
-  .min(1, { message: 'is required' })
+export const loginPasswordSchema = normalizedPassword
+  .refine((password) => password.length > 0, { message: 'is required' })
   .refine((password) => utf8Bytes(password) <= MAX_PASSWORD_BYTES, {
     message: `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8`,
   });

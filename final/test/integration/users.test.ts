@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { jsonOf, problemOf } from '../helpers/events';
 import { startTestDatabase, type TestDatabase } from './database';
-import { PASSWORD, signUp, uniqueEmail } from './flows';
+import { logIn, PASSWORD, signUp, uniqueEmail } from './flows';
 
 describe('integration: accounts', () => {
   let database: TestDatabase;
@@ -38,5 +38,12 @@ describe('integration: accounts', () => {
     const answers = await Promise.all(spellings.map((spelling) => signUp(spelling)));
     const statuses = answers.map((answer) => answer.statusCode).sort();
     assert.deepEqual(statuses, [201, ...Array<number>(19).fill(409)]);
+  });
+
+  it('lets a password typed in another Unicode form log in (NFKC)', async () => {
+    const email = uniqueEmail();
+    const composed = 'd\u00e9j\u00e0 vu, encore une fois';
+    assert.equal((await signUp(email, composed)).statusCode, 201);
+    assert.equal((await logIn(email, composed.normalize('NFD'))).statusCode, 201);
   });
 });

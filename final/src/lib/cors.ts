@@ -1,0 +1,12 @@
+/**
+ * CORS: lets the stage's web client (config/<stage>.yml corsOrigin, one origin) read the API's
+ * answers in a browser. API Gateway answers the preflight OPTIONS request itself (the `cors`
+ * setting of each route in serverless.yml) and adds the headers to its own errors (the gateway
+ * responses); with the Lambda proxy integration it passes a function's answer on unchanged, so
+ * the functions must add the header to theirs. Retry-After is exposed so that a browser client
+ * can honour it after a 429 or a 503.
+ */
+export function corsHeaders(origin = process.env['CORS_ORIGIN']): Record<string, string> {
+  if (!origin) return {};
+  return { 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': 'Retry-After' };
+}

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { corsHeaders } from './cors';
 import { logger } from './logger';
 import { Problem, PROBLEM_CONTENT_TYPE } from './problem';
-import { isDatabaseUnavailable } from './dynamodb';
+import { isDatabaseUnavailable } from './database-errors';
 
 /** Bodies are tiny JSON objects; anything larger is a mistake or an attack (16 KiB). */
 export const MAX_BODY_BYTES = 16 * 1024;

@@ -5,7 +5,8 @@
  * Items carry a TTL so DynamoDB removes old windows by itself.
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db, isConditionalCheckFailed } from './dynamodb';
+import { isConditionalCheckFailed } from './database-errors';
+import { db } from './dynamodb';
 
 export interface ThrottleSettings {
   table: string;

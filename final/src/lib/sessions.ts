@@ -6,7 +6,8 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db, isConditionalCheckFailed } from './dynamodb';
+import { isConditionalCheckFailed } from './database-errors';
+import { db } from './dynamodb';
 import { Problem } from './problem';
 
 export interface Session {
@@ -86,9 +87,17 @@ export async function rotateRefreshToken(table: string, rotation: Rotation): Pro
     );
   } catch (error) {
     if (!isConditionalCheckFailed(error)) throw error;
+    // The SDK retries a call that timed out; if the first try was written after all, the
+    // session already holds our next hash: the rotation succeeded, it is not a reuse.
+    if (await currentRefreshTokenHash(table, rotation.sessionId) === rotation.nextHash) return;
     await revokeIfReused(table, rotation);
     throw new Problem('invalid_token', 'The refresh token is not valid.');
   }
+}
+
+async function currentRefreshTokenHash(table: string, sessionId: string): Promise<string | undefined> {
+  const result = await db().send(new GetCommand({ TableName: table, Key: { sessionId }, ConsistentRead: true, ProjectionExpression: 'refreshTokenHash' }));
+  return (result.Item as Pick<SessionItem, 'refreshTokenHash'> | undefined)?.refreshTokenHash;
 }
 
 /**
@@ -103,8 +112,10 @@ async function revokeIfReused(table: string, rotation: Rotation): Promise<void> 
         TableName: table,
         Key: { sessionId: rotation.sessionId },
         UpdateExpression: 'SET revokedAt = :now, revokedReason = :reason',
-        ConditionExpression: 'attribute_exists(sessionId) AND refreshTokenHash <> :presented AND attribute_not_exists(revokedAt)',
-        ExpressionAttributeValues: { ':now': rotation.now, ':presented': rotation.presentedHash, ':reason': 'refresh_token_reused' },
+        // Not when the session holds our own next hash: that is a retried rotation, not a reuse.
+        ConditionExpression:
+          'attribute_exists(sessionId) AND refreshTokenHash <> :presented AND refreshTokenHash <> :next AND attribute_not_exists(revokedAt)',
+        ExpressionAttributeValues: { ':now': rotation.now, ':presented': rotation.presentedHash, ':next': rotation.nextHash, ':reason': 'refresh_token_reused' },
       }),
     );
   } catch (error) {

@@ -42,6 +42,7 @@ describe('storage modules when DynamoDB fails', () => {
 
   it('rotateRefreshToken passes on a failure of the theft revocation too', async () => {
     send.onFirstCall().rejects(conditionFailed());
+    send.onSecondCall().resolves({ Item: { refreshTokenHash: 'someone-elses' } });
     await assert.rejects(rotateRefreshToken('sessions', rotation), { name: 'ThrottlingException' });
   });
 
@@ -57,5 +58,25 @@ describe('storage modules when DynamoDB fails', () => {
     await recordFailure(throttle, 'ada@example.com', 1);
     sinon.assert.calledThrice(send);
     assert.equal(send.thirdCall.args[0].input.UpdateExpression, 'ADD failures :one');
+  });
+
+  it('createUser treats a retried sign-up that found its own first write as a success', async () => {
+    send.onFirstCall().rejects(conditionFailed());
+    send.onSecondCall().callsFake(async () => ({ Item: { email: 'ada@example.com', id: send.firstCall.args[0].input.Item.id } }));
+    const user = await createUser('users', 'ada@example.com', 'hash');
+    assert.equal(user.id, send.firstCall.args[0].input.Item.id);
+  });
+
+  it('createUser still answers email_taken when the account is someone else\'s', async () => {
+    send.onFirstCall().rejects(conditionFailed());
+    send.onSecondCall().resolves({ Item: { email: 'ada@example.com', id: 'another-id' } });
+    await assert.rejects(createUser('users', 'ada@example.com', 'hash'), { code: 'email_taken' });
+  });
+
+  it('rotateRefreshToken treats a retried rotation that found its own first write as a success', async () => {
+    send.onFirstCall().rejects(conditionFailed());
+    send.onSecondCall().resolves({ Item: { refreshTokenHash: 'new' } });
+    await rotateRefreshToken('sessions', rotation);
+    sinon.assert.calledTwice(send); // no revocation was attempted
   });
 });

@@ -7,7 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { db, isConditionalCheckFailed } from './dynamodb';
+import { isConditionalCheckFailed } from './database-errors';
+import { db } from './dynamodb';
 import { Problem } from './problem';
 
 export interface User {
@@ -27,10 +28,11 @@ export async function createUser(table: string, email: string, passwordHash: str
       new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(email)' }),
     );
   } catch (error) {
-    if (isConditionalCheckFailed(error)) {
-      throw new Problem('email_taken', 'An account with this email already exists.');
-    }
-    throw error;
+    if (!isConditionalCheckFailed(error)) throw error;
+    // The SDK retries a call that timed out; if the first try was written after all, the retry
+    // finds "our own" account. That is a success, not someone else's email.
+    const existing = await findUserByEmail(table, email);
+    if (existing?.id !== item.id) throw new Problem('email_taken', 'An account with this email already exists.');
   }
   return { id: item.id, email: item.email, createdAt: item.createdAt };
 }

@@ -3,11 +3,9 @@
  * serverless.yml's own `resources`: the tests run against the same keys and attributes that
  * CloudFormation deploys, never a hand-written copy.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { parse } from 'yaml';
 import { setDb } from '../../src/lib/dynamodb';
 import { testEnvironment } from '../helpers/environment';
 
@@ -26,10 +24,11 @@ export interface TestDatabase {
 
 export async function startTestDatabase(): Promise<TestDatabase> {
   const { startDynamoDB, createTables } = await import('@session-api/local-stack/dynamodb.mjs');
-  const template = parse(readFileSync(path.join(__dirname, '../../serverless.yml'), 'utf8')) as { resources: { Resources: Record<string, { Type: string }> } };
+  const { readServiceResources } = await import('@session-api/local-stack/service-resources.mjs');
+  const resources = readServiceResources(path.join(__dirname, '../..'));
   const dynamodb = await startDynamoDB();
   const environment = testEnvironment();
-  await createTables(dynamodb.endpoint, template.resources.Resources, (logicalId: string) => {
+  await createTables(dynamodb.endpoint, resources, (logicalId: string) => {
     const variable = tableVariables[logicalId];
     if (!variable) throw new Error(`serverless.yml has a table ${logicalId} that the tests do not know: add it to tableVariables`);
     return environment[variable] ?? variable;

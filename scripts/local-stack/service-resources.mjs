@@ -1,0 +1,37 @@
+// @ts-check
+/**
+ * The CloudFormation resources of a service's serverless.yml, read without running the
+ * Serverless Framework (which takes seconds): for tests that create the same tables as the
+ * deployed stack. `resources` may be a map or a list of maps and `${file(./path.yml)}` includes,
+ * which are merged in order as Serverless merges them. Other `${...}` variables are left as
+ * text: callers rename what they need (table names).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+/** @typedef {{ Type: string, Properties?: Record<string, any> }} CloudFormationResource */
+
+/** @param {string} file */
+function readYaml(file) {
+  // Merge keys (<<: *anchor) as Serverless reads them; CloudFormation short tags (!Ref, !Sub)
+  // are not needed here and are read as plain values.
+  return parse(readFileSync(file, 'utf8'), { merge: true, logLevel: 'silent', strict: false });
+}
+
+/**
+ * @param {string} serviceDir the folder of serverless.yml
+ * @returns {Record<string, CloudFormationResource>}
+ */
+export function readServiceResources(serviceDir) {
+  const service = readYaml(path.join(serviceDir, 'serverless.yml'));
+  const parts = [service?.resources ?? []].flat();
+  /** @type {Record<string, CloudFormationResource>} */
+  const resources = {};
+  for (const part of parts) {
+    const include = typeof part === 'string' ? /^\$\{file\((.+?)\)\}$/.exec(part.trim()) : null;
+    const content = include?.[1] ? readYaml(path.resolve(serviceDir, include[1])) : part;
+    Object.assign(resources, content?.Resources ?? {});
+  }
+  return resources;
+}

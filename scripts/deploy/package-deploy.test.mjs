@@ -1,0 +1,98 @@
+// @ts-check
+/**
+ * `npm run package` and `npm run deploy` without serverless: their command lines (--dry-run),
+ * the package checks and the bundle budget. Real packaging is tested by final/test/deploy.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { compareWithBudget, readBudget, writeBudget, zipSizes } from './bundle-budget.mjs';
+import { FINAL_DIR, packageDirectory } from './common.mjs';
+import { checkPackage, main as deploy } from './deploy.mjs';
+import { main as packageStage } from './package.mjs';
+
+/** @param {(argv: string[], dependencies: { log: (line: string) => void }) => Promise<number>} script @param {string[]} argv */
+async function output(script, argv) {
+  const lines = /** @type {string[]} */ ([]);
+  const status = await script(argv, { log: (line) => lines.push(line) });
+  return { status, text: lines.join('\n') };
+}
+
+describe('deploy scripts: package and deploy', () => {
+  /** @type {string} */
+  let scratch;
+  beforeEach(() => (scratch = mkdtempSync(path.join(os.tmpdir(), 'session-api-scripts-'))));
+  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+  /**
+   * A package folder as serverless writes it: the state file and one zip per function.
+   * @param {Record<string, number>} functions bytes of each function's zip
+   */
+  function fakePackage(stage = 'dev', functions = { ping: 100, createUser: 300 }) {
+    const dir = path.join(scratch, stage);
+    mkdirSync(dir, { recursive: true });
+    const state = { service: { provider: { stage, region: 'us-east-1' }, functions: Object.fromEntries(Object.keys(functions).map((name) => [name, {}])) } };
+    writeFileSync(path.join(dir, 'serverless-state.json'), JSON.stringify(state));
+    for (const [name, bytes] of Object.entries(functions)) writeFileSync(path.join(dir, `${name}.zip`), Buffer.alloc(bytes));
+    return dir;
+  }
+
+  it('packages into final/.serverless-<stage> unless told otherwise; other folders are relative to final/', () => {
+    assert.equal(packageDirectory('dev', undefined), path.join(FINAL_DIR, '.serverless-dev'));
+    assert.equal(packageDirectory('test', 'dist/test'), path.join(FINAL_DIR, 'dist', 'test'));
+    assert.equal(packageDirectory('prod', '/abs/prod'), path.resolve('/abs/prod'));
+  });
+
+  it('npm run package -- --stage prod --out dist/prod --dry-run: prints the serverless command', async () => {
+    const { status, text } = await output(packageStage, ['--stage', 'prod', '--out', 'dist/prod', '--dry-run']);
+    assert.equal(status, 0);
+    assert.equal(text, `Would run (in final/): serverless package --stage prod --region us-east-1 --package ${path.join(FINAL_DIR, 'dist', 'prod')}`);
+  });
+
+  it('npm run package refuses to empty a folder that holds no package', async () => {
+    writeFileSync(path.join(scratch, 'notes.txt'), 'mine');
+    await assert.rejects(output(packageStage, ['--stage', 'dev', '--out', scratch]), /is not empty and holds no package/);
+    assert.equal(readFileSync(path.join(scratch, 'notes.txt'), 'utf8'), 'mine');
+  });
+
+  it('measures each function\'s zip and compares it with twice its recorded size', () => {
+    const sizes = zipSizes(fakePackage('dev', { ping: 100, createUser: 700, getUser: 10 }));
+    assert.deepEqual(sizes, { ping: 100, createUser: 700, getUser: 10 });
+    assert.deepEqual(compareWithBudget(sizes, { ping: 50, createUser: 300 }), [
+      { name: 'ping', bytes: 100, recorded: 50, withinBudget: true },
+      { name: 'createUser', bytes: 700, recorded: 300, withinBudget: false },
+      { name: 'getUser', bytes: 10, recorded: undefined, withinBudget: false }, // new: record it on purpose
+    ]);
+  });
+
+  it('records a budget that it reads back', () => {
+    const file = path.join(scratch, 'budget.json');
+    writeBudget({ ping: 100 }, 'dev', file);
+    assert.deepEqual(readBudget(file), { ping: 100 });
+    assert.match(JSON.parse(readFileSync(file, 'utf8')).description, /--record-budget/);
+  });
+
+  it('the recorded budget names every function of serverless.yml', () => {
+    const service = YAML.parse(readFileSync(path.join(FINAL_DIR, 'serverless.yml'), 'utf8'), { merge: true });
+    assert.deepEqual(Object.keys(readBudget()).sort(), Object.keys(service.functions).sort());
+  });
+
+  it('npm run deploy -- --stage dev --package DIR --function ping --dry-run: names the function and prints the command', async () => {
+    const dir = fakePackage('dev');
+    const { status, text } = await output(deploy, ['--stage', 'dev', '--package', dir, '--function', 'ping', '--dry-run']);
+    assert.equal(status, 0);
+    assert.match(text, /Function ping: CloudFormation updates it together with its API Gateway route/);
+    assert.match(text, new RegExp(`Would run \\(in final/\\): serverless deploy --stage dev --region us-east-1 --package ${dir}$`));
+  });
+
+  it('npm run deploy checks the package before anything else', () => {
+    const dir = fakePackage('test');
+    assert.throws(() => checkPackage(path.join(scratch, 'none'), { stage: 'test', region: 'us-east-1' }), /No package in .*npm run package -- --stage test/);
+    assert.throws(() => checkPackage(dir, { stage: 'prod', region: 'us-east-1' }), /packaged for stage test in us-east-1, not prod/);
+    assert.throws(() => checkPackage(dir, { stage: 'test', region: 'eu-west-1' }), /not test in eu-west-1/);
+    assert.throws(() => checkPackage(dir, { stage: 'test', region: 'us-east-1', functionName: 'getUser' }), /no function "getUser". Its functions: ping, createUser/);
+    assert.doesNotThrow(() => checkPackage(dir, { stage: 'test', region: 'us-east-1', functionName: 'createUser' }));
+  });
+});

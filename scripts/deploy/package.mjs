@@ -1,0 +1,66 @@
+// @ts-check
+/**
+ * Builds the deployment package of a stage, once per pipeline run:
+ *
+ *   npm run package -- --stage dev [--out DIR] [--region us-east-1] [--record-budget] [--dry-run]
+ *
+ * = `serverless package --stage dev --package DIR`: one zip per function (bundled, tree-shaken
+ * and minified by esbuild), the CloudFormation template, and serverless-state.json, in DIR
+ * (default final/.serverless-<stage>). No AWS account or credentials are needed: the template
+ * refers to account-specific things (ARNs, VPC ids) only through CloudFormation expressions.
+ * `npm run deploy -- --stage dev --package DIR` then deploys exactly these files.
+ *
+ * Afterwards it prints each function's zip size against final/bundle-budget.json and fails if
+ * one is over budget; --record-budget records the measured sizes as the new budget instead.
+ */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { compareWithBudget, kilobytes, LIMIT_FACTOR, readBudget, writeBudget, zipSizes } from './bundle-budget.mjs';
+import { isMainModule, packageDirectory, parseOptions, runMain, runServerless, UsageError } from './common.mjs';
+
+/**
+ * Empties the output folder of an older package, and refuses to touch a folder that holds
+ * anything else (a mistyped --out must never delete someone's files).
+ * @param {string} out
+ */
+function clearOutputFolder(out) {
+  if (!existsSync(out) || readdirSync(out).length === 0) return;
+  if (!existsSync(path.join(out, 'serverless-state.json'))) {
+    throw new UsageError(`${out} is not empty and holds no package: choose a new or empty folder for --out`);
+  }
+  rmSync(out, { recursive: true });
+}
+
+/**
+ * @param {string[]} argv
+ * @param {{ log?: (line: string) => void }} [dependencies]
+ */
+export async function main(argv, { log = console.log } = {}) {
+  const options = parseOptions(argv, { out: { type: 'string' }, 'record-budget': { type: 'boolean' } });
+  const out = packageDirectory(options.stage, options['out']);
+  const args = ['package', '--stage', options.stage, '--region', options.region, '--package', out];
+  if (options.dryRun) return runServerless(args, { dryRun: true, log });
+
+  clearOutputFolder(out); // nothing of an older package may linger
+  const status = runServerless(args, { dryRun: false, log });
+  if (status !== 0) return status;
+
+  const sizes = zipSizes(out);
+  if (options['record-budget'] === true) {
+    writeBudget(sizes, options.stage);
+    log(`Recorded the zip sizes of ${Object.keys(sizes).length} functions in final/bundle-budget.json.`);
+    return 0;
+  }
+  const rows = compareWithBudget(sizes, readBudget());
+  log(`Package of stage ${options.stage}: ${out}`);
+  for (const { name, bytes, recorded, withinBudget } of rows) {
+    const budget = recorded === undefined ? 'no recorded size' : `budget ${kilobytes(LIMIT_FACTOR * recorded)}`;
+    log(`  ${name.padEnd(16)} ${kilobytes(bytes).padStart(10)}  (${budget})${withinBudget ? '' : '  OVER BUDGET'}`);
+  }
+  const over = rows.filter((row) => !row.withinBudget).map((row) => row.name);
+  if (over.length === 0) return 0;
+  log(`Over budget: ${over.join(', ')}. Find what grew, or record the new sizes on purpose (--record-budget).`);
+  return 1;
+}
+
+if (isMainModule(import.meta.url)) await runMain(() => main(process.argv.slice(2)));

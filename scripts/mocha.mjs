@@ -7,6 +7,11 @@
  * unit         the tests beside the code: src/functions/<name>/ and the shared src/lib/
  * integration  test/integration/: the real modules against an embedded DynamoDB
  * e2e          test/e2e/: HTTP against the real local stack
+ * deploy       test/deploy/: the packaged CloudFormation templates and zips of dev, test and prod
+ * properties   test/properties/: random requests in-process against an embedded DynamoDB
+ * faults       test/faults/: the local stack while its database is down, stuck or throttling
+ * load         test/load/*.test.ts: a few seconds of whole user lifecycles on the local stack
+ * load-full    test/load/*.full.ts: the same for longer (npm run load, not part of npm test)
  * --function   only that function's unit tests, plus the shared code's (what its pipeline runs)
  * --junit      also write JUnit XML to FILE (published by the pipelines as a test artifact)
  */
@@ -20,6 +25,11 @@ const SUITES = {
   unit: (/** @type {string | undefined} */ fn) => [fn ? `src/functions/${fn}/**/*.test.ts` : 'src/functions/**/*.test.ts', 'src/lib/**/*.test.ts'],
   integration: () => ['test/integration/**/*.test.ts'],
   e2e: () => ['test/e2e/**/*.test.ts'],
+  deploy: () => ['test/deploy/**/*.test.ts'],
+  properties: () => ['test/properties/**/*.test.ts'],
+  faults: () => ['test/faults/**/*.test.ts'],
+  load: () => ['test/load/**/*.test.ts'],
+  'load-full': () => ['test/load/**/*.full.ts'],
 };
 
 /** @param {string} fn */

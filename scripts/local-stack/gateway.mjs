@@ -113,7 +113,9 @@ export async function startGatewayProxy({ port, host, target, responses }) {
             response.end(body);
             return;
           }
-          const headers = { ...passThroughHeaders(answer.headers), ...replaced.headers, 'content-length': String(Buffer.byteLength(replaced.body)) };
+          // Header names are case-insensitive: the gateway response's own headers (CORS among
+          // them) replace serverless-offline's, rather than being sent twice.
+          const headers = { ...passThroughHeaders(answer.headers), ...lowerCaseNames(replaced.headers), 'content-length': String(Buffer.byteLength(replaced.body)) };
           response.writeHead(replaced.status, headers);
           response.end(replaced.body);
         });
@@ -131,6 +133,11 @@ export async function startGatewayProxy({ port, host, target, responses }) {
     server.listen(port, host, () => resolve(undefined));
   });
   return server;
+}
+
+/** @param {Record<string, string>} headers */
+function lowerCaseNames(headers) {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
 /**

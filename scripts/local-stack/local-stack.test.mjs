@@ -102,7 +102,7 @@ describe('local-stack', () => {
       upstream = http.createServer((request, response) => {
         seenHeaders = request.headers;
         if (request.url === '/refused') {
-          response.writeHead(401, { 'content-type': 'application/json', [GATEWAY_RESPONSE_HEADER]: 'UNAUTHORIZED' });
+          response.writeHead(401, { 'content-type': 'application/json', 'access-control-allow-origin': 'http://offline.example', [GATEWAY_RESPONSE_HEADER]: 'UNAUTHORIZED' });
           response.end('{"statusCode":401,"error":"Unauthorized","message":"Unauthorized"}');
         } else if (request.url === '/problem') {
           response.writeHead(409, { 'content-type': 'application/problem+json' });
@@ -133,6 +133,10 @@ describe('local-stack', () => {
       assert.equal(response.status, 401);
       assert.equal(response.headers.get('content-type'), 'application/problem+json');
       assert.equal(response.headers.get(GATEWAY_RESPONSE_HEADER), null);
+      // One CORS origin, the gateway response's, not serverless-offline's as well.
+      const origin = response.headers.get('access-control-allow-origin');
+      assert.ok(origin && !origin.includes(','), `one origin expected, got ${origin}`);
+      assert.notEqual(origin, 'http://offline.example');
       assert.equal((/** @type {{ code: string }} */ (await response.json())).code, 'invalid_token');
     });
 

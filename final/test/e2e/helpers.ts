@@ -12,8 +12,9 @@ import { stack } from './hooks';
 import { rememberPassword, rememberTokens } from './secrets-seen';
 
 // The settings of the local stage (config/local.yml and serverless.yml), as a client sees them.
-export const WEB_CLIENT = 'workshop-web';
-export const CLI_CLIENT = 'workshop-cli';
+// `npm run smoke` runs this suite against a deployed stage and names its clients.
+export const WEB_CLIENT = process.env['E2E_CLIENT_ID'] ?? 'workshop-web';
+export const CLI_CLIENT = process.env['E2E_OTHER_CLIENT_ID'] ?? 'workshop-cli';
 export const ISSUER = 'urn:session-api:local';
 export const ACCESS_TOKEN_TTL_SECONDS = 900;
 export const SESSION_TTL_SECONDS = 2_592_000;

@@ -41,7 +41,8 @@ function realHs256Signature(signingInput: string): string {
 
 const nowInSeconds = (): number => Math.floor(Date.now() / 1000);
 
-describe('e2e: forged and tampered access tokens on GET /user', () => {
+// [local: ...] in a title keeps a test out of `npm run smoke`: a deployed stage's key is secret.
+describe('e2e: forged and tampered access tokens on GET /user [local: signs with the stage key]', () => {
   let tokens: TokenPair;
   let claims: Claims;
 

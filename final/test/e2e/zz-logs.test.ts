@@ -31,7 +31,8 @@ async function waitForLogsToSettle(): Promise<string> {
   return stack().logs();
 }
 
-describe('e2e: logs (runs last)', () => {
+// [local: ...] keeps it out of `npm run smoke`: a deployed stage's logs are in CloudWatch.
+describe('e2e: logs (runs last) [local: reads the local stack\'s output]', () => {
   let logs: string;
   let userId: string;
 

@@ -2,7 +2,7 @@
 /**
  * Runs a workspace's test suites with mocha, from the workspace folder (final/ or a chapter):
  *
- *   node ../scripts/mocha.mjs unit [integration] [e2e] [--function NAME] [--junit FILE] [mocha options]
+ *   node ../scripts/mocha.mjs SUITE... [--function NAME] [--junit FILE] [mocha options]
  *
  * unit         the tests beside the code: src/functions/<name>/ and the shared src/lib/
  * integration  test/integration/: the real modules against an embedded DynamoDB
@@ -46,14 +46,26 @@ export function checkFunctionName(fn, workspace = process.cwd()) {
  * @param {string[]} argv
  */
 export function mochaArguments(argv, workspace = process.cwd()) {
-  const { values, positionals } = parseArgs({
-    args: argv,
+  // The suites come first; after them, --function and --junit are ours and the rest is mocha's
+  // (so `--grep unit` greps for "unit" rather than naming a suite).
+  const firstOption = argv.findIndex((word) => !(word in SUITES));
+  const suites = firstOption < 0 ? argv : argv.slice(0, firstOption);
+  const rest = firstOption < 0 ? [] : argv.slice(firstOption);
+  const { values, tokens } = parseArgs({
+    args: rest,
     options: { function: { type: 'string' }, junit: { type: 'string' } },
     allowPositionals: true,
     strict: false,
+    tokens: true,
   });
-  const suites = positionals.filter((word) => word in SUITES);
-  const passThrough = argv.filter((word) => !(word in SUITES) && !isOwnOption(argv, word));
+  const ours = new Set();
+  for (const token of tokens) {
+    if (token.kind === 'option' && (token.name === 'function' || token.name === 'junit')) {
+      ours.add(token.index);
+      if (!token.inlineValue) ours.add(token.index + 1);
+    }
+  }
+  const passThrough = rest.filter((_, index) => !ours.has(index));
   if (suites.length === 0) throw new Error(`Name a suite: ${Object.keys(SUITES).join(', ')}`);
   const fn = typeof values.function === 'string' ? values.function : undefined;
   if (fn) checkFunctionName(fn, workspace);
@@ -64,16 +76,6 @@ export function mochaArguments(argv, workspace = process.cwd()) {
   if (junit) mkdirSync(path.dirname(path.resolve(workspace, junit)), { recursive: true });
   const reporter = junit ? ['--reporter', 'xunit', '--reporter-option', `output=${junit}`] : [];
   return [...requires, ...reporter, ...passThrough, ...specs];
-}
-
-/**
- * @param {string[]} argv
- * @param {string} word
- */
-function isOwnOption(argv, word) {
-  const index = argv.indexOf(word);
-  const previous = argv[index - 1];
-  return word.startsWith('--function') || word.startsWith('--junit') || previous === '--function' || previous === '--junit';
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

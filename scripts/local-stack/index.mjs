@@ -19,27 +19,15 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { createTables, startDynamoDB } from './dynamodb.mjs';
 import { gatewayResponses, startGatewayProxy } from './gateway.mjs';
+import { freePort } from './ports.mjs';
 
 const HOST = '127.0.0.1';
 const require = createRequire(import.meta.url);
 const AUTHORIZER_PROVIDER = require.resolve('./authorizer.cjs');
 export const READY_LINE = 'Local stack ready';
-
-/** @returns {Promise<number>} a free TCP port on the loopback interface */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const address = probe.address();
-      probe.close(() => (address && typeof address !== 'string' ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /**
  * A fresh 256-bit key per run; with LOCAL_DB_PATH the key is kept beside the data so that

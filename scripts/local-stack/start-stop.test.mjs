@@ -9,19 +9,10 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './ports.mjs';
 
 const finalDir = fileURLToPath(new URL('../../final', import.meta.url));
 const serverless = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
-
-/** @returns {Promise<number>} */
-function freePort() {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {net.AddressInfo} */ (probe.address());
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** @param {number} port @returns {Promise<boolean>} */
 function accepts(port) {

@@ -4,7 +4,7 @@
  * retention, memory sizes and the workshop's tags. Each is compared with config/<stage>.yml.
  */
 import assert from 'node:assert/strict';
-import { lambdaFunctions, packaged, PACKAGING_TIMEOUT_MS, resourcesOfType, STAGES, type Package, type Stage } from './packages';
+import { lambdaFunctions, resourcesOfType, STAGES, usePackages, type Stage } from './packages';
 
 /** Every kind of answer API Gateway gives by itself, and the status it must give. */
 const GATEWAY_RESPONSES: Record<string, string | undefined> = {
@@ -23,11 +23,7 @@ function renderedBody(template: string): Record<string, unknown> {
 }
 
 describe('deploy: API Gateway and function settings', function () {
-  let packages: Record<Stage, Package>;
-  before(async function () {
-    this.timeout(PACKAGING_TIMEOUT_MS);
-    packages = await packaged();
-  });
+  const packages = usePackages();
   const settingsOf = (stage: Stage) => packages[stage].state.service.custom.settings;
 
   for (const stage of STAGES) {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { FINAL_DIR, lambdaFunctions, packaged, PACKAGING_TIMEOUT_MS, STAGES, type Package, type Stage } from './packages';
+import { FINAL_DIR, lambdaFunctions, STAGES, usePackages } from './packages';
 
 /** The budget's rule, as bundle-budget.json states it: at most this many times the recorded size. */
 const LIMIT_FACTOR = 2;
@@ -16,11 +16,7 @@ const LIMIT_FACTOR = 2;
 const DEV_ONLY = ['sinon', 'proxyquire', 'dynalite', 'fast-check', 'mocha'];
 
 describe('deploy: lean bundles', function () {
-  let packages: Record<Stage, Package>;
-  before(async function () {
-    this.timeout(PACKAGING_TIMEOUT_MS);
-    packages = await packaged();
-  });
+  const packages = usePackages();
   const budget: Record<string, number> = JSON.parse(readFileSync(path.join(FINAL_DIR, 'bundle-budget.json'), 'utf8')).zipBytes;
 
   for (const stage of STAGES) {

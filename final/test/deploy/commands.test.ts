@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { FINAL_DIR, packaged, PACKAGING_TIMEOUT_MS, type Package, type Stage } from './packages';
+import { FINAL_DIR, usePackages } from './packages';
 
 const DEPLOY_SCRIPT = path.resolve(FINAL_DIR, '../scripts/deploy/deploy.mjs');
 
@@ -17,11 +17,7 @@ function deploy(...args: string[]): { status: number | null; output: string } {
 }
 
 describe('deploy: npm run deploy --dry-run', function () {
-  let packages: Record<Stage, Package>;
-  before(async function () {
-    this.timeout(PACKAGING_TIMEOUT_MS);
-    packages = await packaged();
-  });
+  const packages = usePackages();
 
   it('deploys the whole stack from the package, naming the function of a per-function pipeline', () => {
     const { status, output } = deploy('--stage', 'test', '--package', packages.test.dir, '--function', 'createSession');

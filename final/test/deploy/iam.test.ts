@@ -7,7 +7,7 @@
  * functions read the signing key (src/lib/signing-key.ts).
  */
 import assert from 'node:assert/strict';
-import { lambdaFunctions, packaged, PACKAGING_TIMEOUT_MS, resourcesOfType, STAGES, type Package, type Stage } from './packages';
+import { lambdaFunctions, resourcesOfType, STAGES, usePackages, type Package } from './packages';
 
 /** "action on resource" for every permission a function needs besides writing its own logs. */
 const EXPECTED: Record<string, string[]> = {
@@ -76,11 +76,7 @@ function permissionsOf(pkg: Package, functionName: string): string[] {
 }
 
 describe('deploy: least privilege (IAM)', function () {
-  let packages: Record<Stage, Package>;
-  before(async function () {
-    this.timeout(PACKAGING_TIMEOUT_MS);
-    packages = await packaged();
-  });
+  const packages = usePackages();
 
   for (const stage of STAGES) {
     describe(stage, () => {

@@ -95,6 +95,19 @@ export function packaged(): Promise<Record<Stage, Package>> {
 /** Time for the `before` hook that waits for the packages, on a slow two-core machine. */
 export const PACKAGING_TIMEOUT_MS = 180_000;
 
+/**
+ * For a describe block: registers the `before` hook that waits for the packages and returns the
+ * object the hook fills in, so the tests read `packages.dev` or `packages[stage]` directly.
+ */
+export function usePackages(): Record<Stage, Package> {
+  const ready = {} as Record<Stage, Package>;
+  before(async function () {
+    this.timeout(PACKAGING_TIMEOUT_MS);
+    Object.assign(ready, await packaged());
+  });
+  return ready;
+}
+
 /** The resources of one CloudFormation type, by logical id. */
 export function resourcesOfType(template: Template, type: string): [string, Resource][] {
   return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);

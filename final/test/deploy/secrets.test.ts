@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { lambdaFunctions, packaged, PACKAGING_TIMEOUT_MS, resourcesOfType, STAGES, type Package, type Stage } from './packages';
+import { lambdaFunctions, resourcesOfType, STAGES, usePackages } from './packages';
 
 /** Every environment variable a function may have. A new one is added here, on purpose. */
 const ALLOWED_VARIABLES = [
@@ -30,11 +30,7 @@ const ALLOWED_VARIABLES = [
 ].sort();
 
 describe('deploy: no secret in a template or an environment variable', function () {
-  let packages: Record<Stage, Package>;
-  before(async function () {
-    this.timeout(PACKAGING_TIMEOUT_MS);
-    packages = await packaged();
-  });
+  const packages = usePackages();
 
   for (const stage of STAGES) {
     describe(stage, () => {

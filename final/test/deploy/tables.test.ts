@@ -1,6 +1,6 @@
 /** The DynamoDB tables of every deployed stage, as the packaged templates define them. */
 import assert from 'node:assert/strict';
-import { packaged, PACKAGING_TIMEOUT_MS, resourcesOfType, STAGES, type Package, type Stage } from './packages';
+import { resourcesOfType, STAGES, usePackages } from './packages';
 
 /** The TTL attribute of each table: the expiry the code writes (src/lib/sessions.ts, login-throttle.ts). */
 const TIME_TO_LIVE: Record<string, string | undefined> = {
@@ -10,11 +10,7 @@ const TIME_TO_LIVE: Record<string, string | undefined> = {
 };
 
 describe('deploy: tables', function () {
-  let packages: Record<Stage, Package>;
-  before(async function () {
-    this.timeout(PACKAGING_TIMEOUT_MS);
-    packages = await packaged();
-  });
+  const packages = usePackages();
 
   for (const stage of STAGES) {
     describe(stage, () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { FINAL_DIR, lambdaFunctions, packaged, PACKAGING_TIMEOUT_MS, STAGES, type Package, type Resource, type Stage, type Template } from './packages';
+import { FINAL_DIR, lambdaFunctions, STAGES, usePackages, type Resource, type Template } from './packages';
 
 const vpc = YAML.parse(readFileSync(path.join(FINAL_DIR, 'infra', 'vpc.yml'), 'utf8')) as Template & {
   Parameters: Record<string, { Default: string }>;
@@ -52,11 +52,7 @@ describe('deploy: VPC (infra/vpc.yml)', () => {
   });
 
   describe('in the service', function () {
-    let packages: Record<Stage, Package>;
-    before(async function () {
-      this.timeout(PACKAGING_TIMEOUT_MS);
-      packages = await packaged();
-    });
+    const packages = usePackages();
 
     for (const stage of STAGES) {
       it(`${stage}: the functions run ${stage === 'prod' ? 'in the VPC, on ids the VPC stack exports' : 'outside any VPC'}`, () => {

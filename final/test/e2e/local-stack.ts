@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -18,17 +17,6 @@ export interface LocalStack {
   signingKey: Buffer;
   logs: () => string;
   stop: () => Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (address && typeof address !== 'string' ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {
@@ -44,13 +32,14 @@ function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 export async function startLocalStack(environment: Record<string, string> = {}): Promise<LocalStack> {
+  const { freePort } = await import('@session-api/local-stack/ports.mjs');
   const port = await freePort();
   // Data on disk in a temp folder: that is where the stack keeps its generated signing key.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'session-api-e2e-'));
   const serviceDir = path.resolve(__dirname, '../..');
   const child = spawn(process.execPath, [require.resolve('serverless/bin/serverless.js'), 'offline', 'start', '--stage', 'local'], {
     cwd: serviceDir,
-    env: { ...process.env, PORT: String(port), LOCAL_DB_PATH: dataDir, POWERTOOLS_LOG_LEVEL: 'INFO', ...environment },
+    env: { ...process.env, PORT: String(port), LOCAL_DB_PATH: dataDir, ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

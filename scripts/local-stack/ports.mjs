@@ -1,0 +1,18 @@
+// @ts-check
+import net from 'node:net';
+
+/**
+ * A TCP port that is free on the loopback interface right now: the local stack's private ports,
+ * and the ports tests start their stacks on, so that runs never collide with `npm start` (3000).
+ * @returns {Promise<number>}
+ */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (address && typeof address !== 'string' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -3,7 +3,8 @@
  * the repository, a template or a log. Deployed stages keep it in SSM Parameter Store as a
  * SecureString (created by `npm run secrets:init`); `npm start` generates a fresh one for the
  * local stage. It is read once per cold start and kept as a KeyObject: jsonwebtoken converts a
- * string or Buffer key into a KeyObject on every call, which costs more than the HMAC itself.
+ * string or Buffer key into a KeyObject on every call, which costs far more than the HMAC itself
+ * (bench/README.md, token-check-jsonwebtoken-buffer-key).
  */
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHmac, createSecretKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import jwt from 'jsonwebtoken';
-import { InvalidTokenError, signToken, verifyToken, type NewToken, type VerifyOptions } from './tokens';
+import { signToken, type NewToken } from './session-tokens';
+import { InvalidTokenError, TOKEN_HEADER, verifyToken, type VerifyOptions } from './tokens';
 
 const key = createSecretKey(randomBytes(32));
 const rawKey = key.export();
@@ -16,8 +18,16 @@ function base64url(value: unknown): string {
 function claims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { iss: issuer, aud: 'web', sub: 'user-1', sid: 'session-1', jti: 'jti-1', iat: now, exp: now + 900, token_use: 'access', ...overrides };
 }
-function rejected(token: string, options: VerifyOptions = asAccess): void {
-  assert.throws(() => verifyToken(key, token, options), InvalidTokenError);
+/** Signs any header and payload with the test key, without jsonwebtoken's checks on the claims. */
+function signed(payload: unknown, header: unknown = TOKEN_HEADER): string {
+  const input = `${base64url(header)}.${base64url(payload)}`;
+  return `${input}.${createHmac('sha256', key).update(input).digest('base64url')}`;
+}
+function rejected(token: string, options: VerifyOptions = asAccess, at = now): void {
+  assert.throws(() => verifyToken(key, token, options, at), InvalidTokenError);
+}
+function accepted(token: string, options: VerifyOptions = asAccess, at = now): void {
+  assert.doesNotThrow(() => verifyToken(key, token, options, at));
 }
 
 describe('tokens', () => {
@@ -26,6 +36,13 @@ describe('tokens', () => {
     assert.equal(JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()).alg, 'HS256');
     const verified = verifyToken(key, token, asAccess);
     assert.deepEqual({ ...verified, jti: 'x' }, { iss: issuer, aud: 'web', sub: 'user-1', sid: 'session-1', jti: 'x', iat: now, exp: now + 900, token_use: 'access' });
+  });
+
+  it('accepts a token until the second it expires, and from the second of its nbf', () => {
+    accepted(signed(claims({ exp: now + 1 })));
+    rejected(signed(claims({ exp: now + 1 })), asAccess, now + 1);
+    accepted(signed(claims({ nbf: now })));
+    accepted(signed(claims({ aud: 'cli' })));
   });
 
   it('gives every token its own jti', () => {
@@ -76,9 +93,85 @@ describe('tokens', () => {
     it('a token without a session id', () => rejected(jwt.sign(claims({ sid: undefined }), rawKey, { algorithm: 'HS256' })));
     it('a payload that is not an object', () => rejected(jwt.sign('just a string', rawKey, { algorithm: 'HS256' })));
     it('anything when no audience is accepted', () => rejected(signToken(key, accessToken, now), { ...asAccess, audiences: [] }));
+    it('a signed token with a fourth part', () => rejected(`${signToken(key, accessToken, now)}.x`));
+    it('a header and payload without a signature', () => rejected(signToken(key, accessToken, now).split('.').slice(0, 2).join('.')));
+    it('a signature over an empty payload', () => {
+      const input = `${base64url(TOKEN_HEADER)}.`;
+      rejected(`${input}.${createHmac('sha256', key).update(input).digest('base64url')}`);
+    });
+    it('the same claims, correctly signed, under alg "none"', () => rejected(signed(claims(), { alg: 'none', typ: 'JWT' })));
+    it('the same claims, correctly signed, under any other header (here without typ)', () => rejected(signed(claims(), { alg: 'HS256' })));
+    it('a header with crit, even correctly signed', () => rejected(signed(claims(), { ...TOKEN_HEADER, crit: ['exp'] })));
+    it('another spelling of the right signature (Node\'s decoder would read the same bytes)', () => {
+      const token = signToken(key, accessToken, now);
+      rejected(`${token}=`);
+      rejected(`${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`);
+    });
+    it('exp that is not a whole number of seconds', () => {
+      rejected(signed(claims({ exp: String(now + 900) })));
+      rejected(signed(claims({ exp: now + 900.5 })));
+    });
+    it('iat that is not a number', () => rejected(signed(claims({ iat: String(now) }))));
+    it('nbf that is not a number', () => rejected(signed(claims({ nbf: 'now' }))));
+    it('aud as an array, even one holding an accepted client', () => rejected(signed(claims({ aud: ['web'] }))));
+    it('an empty subject', () => rejected(signed(claims({ sub: '' }))));
+    for (const payload of [null, [claims()], 42, 'text']) {
+      it(`a signed payload ${JSON.stringify(payload).slice(0, 12)}`, () => rejected(signed(payload)));
+    }
+    it('a signed payload that is not JSON', () => {
+      const input = `${base64url(TOKEN_HEADER)}.${Buffer.from('{"exp":').toString('base64url')}`;
+      rejected(`${input}.${createHmac('sha256', key).update(input).digest('base64url')}`);
+    });
     for (const garbage of ['', 'a.b', 'a.b.c.d', '!!!.???.***', 'x'.repeat(10_000)]) {
       it(`garbage ${JSON.stringify(garbage.slice(0, 12))}`, () => rejected(garbage));
     }
+  });
+
+  it('refuses any change to the text of a signed token', () => {
+    const token = signToken(key, accessToken, now);
+    const base64urlCharacter = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=');
+    fc.assert(fc.property(fc.nat({ max: token.length - 1 }), base64urlCharacter, (at, character) => {
+      const changed = token.slice(0, at) + character + token.slice(at + 1);
+      fc.pre(changed !== token);
+      rejected(changed);
+    }), { numRuns: 500 });
+  });
+
+  it('never accepts a token that jsonwebtoken.verify refuses, and adds only its own stricter rules', () => {
+    const audience = ['web', 'cli'];
+    // Each claim is mostly right, so that most runs differ from a valid token in one or two
+    // claims and the boundaries (exp and nbf one second either side of now) are all reached.
+    const mostly = (valid: unknown, ...others: unknown[]) => fc.oneof({ arbitrary: fc.constant(valid), weight: 9 }, { arbitrary: fc.constantFrom(...others), weight: 1 });
+    const claimSets = fc.record({
+      iss: mostly(issuer, 'urn:someone-else'),
+      aud: mostly('web', 'cli', 'evil', ['web'], undefined),
+      sub: mostly('user-1', '', undefined),
+      sid: mostly('session-1', 7, undefined),
+      jti: mostly('jti-1', undefined),
+      iat: mostly(now, now - 60, undefined, 'now'),
+      exp: mostly(now + 900, now - 1, now, now + 1, undefined, now + 0.5, 'later'),
+      nbf: mostly(undefined, now - 1, now, now + 1, now - 0.5),
+      token_use: mostly('access', 'refresh', undefined),
+    });
+    fc.assert(fc.property(claimSets, (payload) => {
+      const token = signed(payload);
+      let ours = true;
+      try {
+        verifyToken(key, token, asAccess, now);
+      } catch {
+        ours = false;
+      }
+      let theirs = true;
+      try {
+        jwt.verify(token, key, { algorithms: ['HS256'], issuer, audience: [audience[0] ?? '', ...audience.slice(1)], clockTimestamp: now, clockTolerance: 0 });
+      } catch {
+        theirs = false;
+      }
+      const isId = (value: unknown) => typeof value === 'string' && value.length > 0;
+      const stricter = Number.isSafeInteger(payload.exp) && Number.isSafeInteger(payload.iat) && (payload.nbf === undefined || Number.isSafeInteger(payload.nbf))
+        && payload.token_use === 'access' && typeof payload.aud === 'string' && isId(payload.sub) && isId(payload.sid) && isId(payload.jti);
+      assert.equal(ours, theirs && stricter, `ours ${ours}, jsonwebtoken ${theirs}, ${JSON.stringify(payload)}`);
+    }), { numRuns: 3000 });
   });
 
   it('ignores kid/jku headers: it never fetches keys from a token', () => {

@@ -836,7 +836,10 @@ function checkTask(ctx, node, info, depth) {
  * @param {PipelineInfo} info
  */
 function checkScriptTask(ctx, task, extras, info) {
-  reportDroppedKeys(ctx, extras, 'script task');
+  // `script:` takes only the script's text, so a script that needs run_if or on_cancel must be
+  // written out as the plugin task the shorthand stands for.
+  reportDroppedKeys(ctx, extras, 'script task', (key) =>
+    `A \`script:\` shorthand cannot carry '${key}': write it as \`plugin: {configuration: {id: script-executor, version: 1}, options: {script: ...}, ${key}: ...}\`.`);
   const text = isScalar(task.value) ? scalarText(task.value) : '';
   if (text.trim() === '') {
     report(ctx, lineOf(ctx, task.keyNode), 'task-without-command', 'script task has an empty script: it has nothing to run',
@@ -898,16 +901,19 @@ function checkRunIf(ctx, entry) {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The keys after the first one of a single-key map (stage, task, artifact) are silently dropped.
+ * The keys after the first one of a single-key map (stage, task, artifact) are silently dropped:
+ * the YAML plugin's TaskTransform, for one, transforms the first entry of a task's map and
+ * returns. `fix` replaces the usual advice where indenting cannot help.
  * @param {FileContext} ctx
  * @param {Entry[]} extras
  * @param {string} where
+ * @param {(key: string) => string} [fix]
  */
-function reportDroppedKeys(ctx, extras, where) {
+function reportDroppedKeys(ctx, extras, where, fix) {
   for (const extra of extras) {
     report(ctx, lineOf(ctx, extra.keyNode), 'extra-keys-dropped',
       `'${extra.key}' is a second key in the single-key map of ${where}; GoCD keeps only the first key and silently drops this one`,
-      `Indent '${extra.key}' under the first key so that it belongs to ${where}, or make it its own list item.`);
+      fix?.(extra.key) ?? `Indent '${extra.key}' under the first key so that it belongs to ${where}, or make it its own list item.`);
   }
 }
 

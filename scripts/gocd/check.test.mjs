@@ -104,7 +104,7 @@ const FORMAT_CASES = [
   { file: 'bad/run-if-invalid.yaml', expected: ['run-if-invalid:15'] },
 ];
 
-const GOOD_FILES = ['good/minimal.yaml', 'good/complete.yaml', 'good/merge-keys.yaml', 'good/stage-level-tasks.yaml'];
+const GOOD_FILES = ['good/minimal.yaml', 'good/complete.yaml', 'good/merge-keys.yaml', 'good/stage-level-tasks.yaml', 'good/script-plugin-run-if.yaml'];
 
 describe('format rules', () => {
   for (const { file, expected } of FORMAT_CASES) {
@@ -125,6 +125,11 @@ describe('format rules', () => {
     assert.equal(finding.file, fixture('bad/materials-not-map.yaml'));
     assert.match(finding.message, /materials of pipeline 'p' is a list/);
     assert.match(finding.fix, /^Write materials as a map/);
+  });
+
+  it('advises the plugin form for run_if beside a script: shorthand, which cannot carry it', () => {
+    const [finding] = checkFiles([fixture('bad/extra-keys-dropped.yaml')]);
+    assert.match(finding?.fix ?? '', /plugin: \{configuration: \{id: script-executor, version: 1\}.*run_if: \.\.\./);
   });
 
   it('reports a finding inside shared (anchored) stages once, not once per pipeline', () => {

@@ -1,71 +1,43 @@
 /**
- * Configuration, read once per cold start from the environment that serverless.yml sets from
- * config/<stage>.yml. It is validated up front so that a missing or mistyped setting fails the
- * first request loudly instead of producing subtly wrong tokens later.
+ * Settings, read from the environment that serverless.yml sets from config/<stage>.yml. Each
+ * module declares the settings it needs, where it uses them (users.ts declares USERS_TABLE,
+ * passwords.ts BCRYPT_COST, ...), so a function reads only its own and a new feature brings its
+ * settings with it. Every value is validated on first use: a missing or mistyped setting fails
+ * loudly with its name instead of producing subtly wrong tokens later. This file is the only
+ * place that reads process.env.
  */
 import { z } from 'zod';
 
-const positiveInteger = z.coerce.number().int().positive();
+/** A reader of one setting: validates it on first use, then returns the same value. */
+export type Setting<T> = () => T;
 
-const environmentSchema = z.object({
-  STAGE: z.string().min(1),
-  USERS_TABLE: z.string().min(1),
-  SESSIONS_TABLE: z.string().min(1),
-  LOGIN_ATTEMPTS_TABLE: z.string().min(1),
-  TOKEN_ISSUER: z.string().min(1),
-  ACCESS_TOKEN_TTL_SECONDS: positiveInteger,
-  SESSION_TTL_SECONDS: positiveInteger,
-  BCRYPT_COST: z.coerce.number().int().min(10).max(31),
-  LOGIN_MAX_FAILURES: positiveInteger,
-  LOGIN_WINDOW_SECONDS: positiveInteger,
-  // A comma-separated list, because Lambda environment variables are flat strings.
-  CLIENT_IDS: z.string().min(1),
-});
-
-export interface Config {
-  stage: string;
-  usersTable: string;
-  sessionsTable: string;
-  loginAttemptsTable: string;
-  tokenIssuer: string;
-  accessTokenTtlSeconds: number;
-  sessionTtlSeconds: number;
-  bcryptCost: number;
-  loginMaxFailures: number;
-  loginWindowSeconds: number;
-  clientIds: ReadonlySet<string>;
-}
-
-export function readConfig(environment: NodeJS.ProcessEnv): Config {
-  const parsed = environmentSchema.safeParse(environment);
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new Error(`Invalid configuration in environment variables: ${names}`);
-  }
-  const env = parsed.data;
-  return {
-    stage: env.STAGE,
-    usersTable: env.USERS_TABLE,
-    sessionsTable: env.SESSIONS_TABLE,
-    loginAttemptsTable: env.LOGIN_ATTEMPTS_TABLE,
-    tokenIssuer: env.TOKEN_ISSUER,
-    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
-    sessionTtlSeconds: env.SESSION_TTL_SECONDS,
-    bcryptCost: env.BCRYPT_COST,
-    loginMaxFailures: env.LOGIN_MAX_FAILURES,
-    loginWindowSeconds: env.LOGIN_WINDOW_SECONDS,
-    clientIds: new Set(
-      env.CLIENT_IDS.split(',')
-        .map((id) => id.trim())
-        .filter((id) => id.length > 0),
-    ),
+/**
+ * Declares the setting `name`, checked by `schema`. The value is validated once and kept, and
+ * read again only if the variable changes (which happens in tests, never in a Lambda container).
+ */
+export function setting<T>(name: string, schema: z.ZodType<T>): Setting<T> {
+  let cached: { raw: string | undefined; value: T } | undefined;
+  return () => {
+    const raw = process.env[name];
+    if (cached?.raw !== raw || cached === undefined) {
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) {
+        throw new Error(`Invalid setting ${name}: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`);
+      }
+      cached = { raw, value: parsed.data };
+    }
+    return cached.value;
   };
 }
 
-let cached: Config | undefined;
-
-/** The configuration of this Lambda container, read on first use. */
-export function config(): Config {
-  cached ??= readConfig(process.env);
-  return cached;
-}
+/** The schemas settings are made of. Environment variables are always strings. */
+export const text = z.string({ error: 'is not set' }).min(1, { error: 'is empty' });
+export const optionalText = z.string().optional().transform((value) => (value === '' ? undefined : value));
+export const positiveInteger = text.transform(Number).pipe(z.number({ error: 'is not a number' }).int({ error: 'is not a whole number' }).positive({ error: 'must be above 0' }));
+/** A comma-separated list, because Lambda environment variables are flat strings. */
+export const list = text.transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+);

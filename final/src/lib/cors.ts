@@ -6,7 +6,12 @@
  * the functions must add the header to theirs. Retry-After is exposed so that a browser client
  * can honour it after a 429 or a 503.
  */
-export function corsHeaders(origin = process.env['CORS_ORIGIN']): Record<string, string> {
+import { optionalText, setting } from './config';
+
+/** The stage's one web client origin (config/<stage>.yml corsOrigin); none: no CORS headers. */
+const corsOrigin = setting('CORS_ORIGIN', optionalText);
+
+export function corsHeaders(origin = corsOrigin()): Record<string, string> {
   if (!origin) return {};
   return { 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': 'Retry-After' };
 }

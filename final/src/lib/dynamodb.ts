@@ -4,7 +4,14 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { optionalText, setting } from './config';
 import { logger } from './logger';
+
+/**
+ * Set only by the local stack and the tests: the embedded DynamoDB's URL. On AWS it is unset and
+ * the SDK finds DynamoDB, the region and the function's credentials on its own.
+ */
+const localEndpoint = setting('DYNAMODB_ENDPOINT', optionalText);
 
 /**
  * Timeouts and retries are set on purpose: every route must answer within 3 seconds, with a 503
@@ -58,7 +65,7 @@ export function watchCalls(client: DynamoDBClient | DynamoDBDocumentClient, repo
 }
 
 function createClient(): DynamoDBDocumentClient {
-  const endpoint = process.env['DYNAMODB_ENDPOINT'];
+  const endpoint = localEndpoint();
   const client = new DynamoDBClient({
     maxAttempts: MAX_ATTEMPTS,
     requestHandler: {
@@ -70,7 +77,7 @@ function createClient(): DynamoDBDocumentClient {
     // Locally (npm start, tests) the endpoint is the embedded dynalite, which accepts any
     // credentials; these are placeholders, not secrets. On AWS the function's role is used.
     ...(endpoint
-      ? { endpoint, region: process.env['AWS_REGION'] ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      ? { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
   });
   // Silent unless POWERTOOLS_LOG_LEVEL is DEBUG (the benchmark reads these lines).

@@ -5,14 +5,14 @@
  * Items carry a TTL so DynamoDB removes old windows by itself.
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { positiveInteger, setting, text } from './config';
 import { isConditionalCheckFailed } from './database-errors';
 import { db } from './dynamodb';
 
-export interface ThrottleSettings {
-  table: string;
-  maxFailures: number;
-  windowSeconds: number;
-}
+const attemptsTable = setting('LOGIN_ATTEMPTS_TABLE', text);
+/** config/<stage>.yml loginThrottle: at most maxFailures failed log-ins per windowSeconds. */
+const maxFailures = setting('LOGIN_MAX_FAILURES', positiveInteger);
+const windowSeconds = setting('LOGIN_WINDOW_SECONDS', positiveInteger);
 
 interface AttemptsItem {
   email: string;
@@ -21,19 +21,19 @@ interface AttemptsItem {
 }
 
 /** Seconds until this email may try again, or 0 if it may try now. */
-export async function secondsUntilAllowed(settings: ThrottleSettings, email: string, now: number): Promise<number> {
-  const result = await db().send(new GetCommand({ TableName: settings.table, Key: { email }, ConsistentRead: true }));
+export async function secondsUntilAllowed(email: string, now: number): Promise<number> {
+  const result = await db().send(new GetCommand({ TableName: attemptsTable(), Key: { email }, ConsistentRead: true }));
   const item = result.Item as AttemptsItem | undefined;
-  if (!item || item.windowEndsAt <= now || item.failures < settings.maxFailures) return 0;
+  if (!item || item.windowEndsAt <= now || item.failures < maxFailures()) return 0;
   return item.windowEndsAt - now;
 }
 
 /** Counts one failed log-in: adds to the current window, or starts a new one. */
-export async function recordFailure(settings: ThrottleSettings, email: string, now: number): Promise<void> {
+export async function recordFailure(email: string, now: number): Promise<void> {
   try {
     await db().send(
       new UpdateCommand({
-        TableName: settings.table,
+        TableName: attemptsTable(),
         Key: { email },
         UpdateExpression: 'ADD failures :one',
         ConditionExpression: 'windowEndsAt > :now',
@@ -46,11 +46,11 @@ export async function recordFailure(settings: ThrottleSettings, email: string, n
   }
   // No open window: start one. The condition stops two concurrent failures from both starting
   // a window (and one erasing the other's count); the loser adds to the winner's window.
-  const item: AttemptsItem = { email, failures: 1, windowEndsAt: now + settings.windowSeconds };
+  const item: AttemptsItem = { email, failures: 1, windowEndsAt: now + windowSeconds() };
   try {
     await db().send(
       new PutCommand({
-        TableName: settings.table,
+        TableName: attemptsTable(),
         Item: item,
         ConditionExpression: 'attribute_not_exists(email) OR windowEndsAt <= :now',
         ExpressionAttributeValues: { ':now': now },
@@ -60,7 +60,7 @@ export async function recordFailure(settings: ThrottleSettings, email: string, n
     if (!isConditionalCheckFailed(error)) throw error;
     await db().send(
       new UpdateCommand({
-        TableName: settings.table,
+        TableName: attemptsTable(),
         Key: { email },
         UpdateExpression: 'ADD failures :one',
         ExpressionAttributeValues: { ':one': 1 },

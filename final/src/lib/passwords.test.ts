@@ -63,6 +63,17 @@ describe('passwords', () => {
       sinon.assert.calledOnceWithExactly(compare, 'anything at all', dummyHash(10));
     });
 
+    it('refuses a configured bcrypt cost below 10 (OWASP\'s minimum)', () => {
+      const saved = process.env['BCRYPT_COST'];
+      process.env['BCRYPT_COST'] = '9';
+      try {
+        assert.throws(() => hashPassword('correct horse battery'), /Invalid setting BCRYPT_COST: must be at least 10/);
+      } finally {
+        if (saved === undefined) delete process.env['BCRYPT_COST'];
+        else process.env['BCRYPT_COST'] = saved;
+      }
+    });
+
     it('builds a well-formed dummy hash at the configured cost', () => {
       assert.equal(bcrypt.getRounds(dummyHash(12)), 12);
       assert.equal(dummyHash(10).length, 60);

@@ -6,6 +6,10 @@
  */
 import bcrypt from 'bcryptjs';
 import { z } from 'zod';
+import { positiveInteger, setting } from './config';
+
+/** bcrypt's cost (config/<stage>.yml bcryptCost): OWASP asks for at least 10. */
+const bcryptCost = setting('BCRYPT_COST', positiveInteger.pipe(z.number().min(10, { error: 'must be at least 10' }).max(31)));
 
 export const MIN_PASSWORD_CHARACTERS = 12;
 export const MAX_PASSWORD_BYTES = 72;
@@ -35,7 +39,7 @@ export const loginPasswordSchema = normalizedPassword
     message: `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8`,
   });
 
-export function hashPassword(password: string, cost: number): Promise<string> {
+export function hashPassword(password: string, cost = bcryptCost()): Promise<string> {
   return bcrypt.hash(password, cost);
 }
 
@@ -48,7 +52,7 @@ export function dummyHash(cost: number): string {
 }
 
 /** Always runs one bcrypt comparison, whether or not there is a stored hash. */
-export async function verifyPassword(password: string, storedHash: string | undefined, cost: number): Promise<boolean> {
+export async function verifyPassword(password: string, storedHash: string | undefined, cost = bcryptCost()): Promise<boolean> {
   const matches = await bcrypt.compare(password, storedHash ?? dummyHash(cost));
   return storedHash !== undefined && matches;
 }

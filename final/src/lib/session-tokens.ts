@@ -6,10 +6,13 @@
  */
 import { randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import type { Config } from './config';
+import { positiveInteger, setting } from './config';
 import type { Session } from './sessions';
 import { hashRefreshToken } from './sessions';
-import { ALGORITHM, nowInSeconds, TOKEN_HEADER, type TokenClaims, type TokenUse } from './tokens';
+import { ALGORITHM, nowInSeconds, TOKEN_HEADER, tokenIssuer, type TokenClaims, type TokenUse } from './tokens';
+
+/** How long an access token lives (config/<stage>.yml accessTokenTtlSeconds). */
+const accessTokenLifetimeSeconds = setting('ACCESS_TOKEN_TTL_SECONDS', positiveInteger);
 
 export interface NewToken {
   use: TokenUse;
@@ -51,10 +54,10 @@ export interface IssuedTokens {
 
 type SessionRef = Pick<Session, 'sessionId' | 'userId' | 'clientId' | 'expiresAt'>;
 
-export function issueTokens(key: KeyObject, settings: Pick<Config, 'tokenIssuer' | 'accessTokenTtlSeconds'>, session: SessionRef, now: number): IssuedTokens {
+export function issueTokens(key: KeyObject, session: SessionRef, now: number): IssuedTokens {
   // An access token never outlives its session.
-  const accessExpiresAt = Math.min(now + settings.accessTokenTtlSeconds, session.expiresAt);
-  const common = { issuer: settings.tokenIssuer, clientId: session.clientId, userId: session.userId, sessionId: session.sessionId };
+  const accessExpiresAt = Math.min(now + accessTokenLifetimeSeconds(), session.expiresAt);
+  const common = { issuer: tokenIssuer(), clientId: session.clientId, userId: session.userId, sessionId: session.sessionId };
   const accessToken = signToken(key, { ...common, use: 'access', expiresAt: accessExpiresAt }, now);
   const refreshToken = signToken(key, { ...common, use: 'refresh', expiresAt: session.expiresAt }, now);
   return {

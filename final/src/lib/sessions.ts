@@ -6,9 +6,14 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { positiveInteger, setting, text } from './config';
 import { isConditionalCheckFailed } from './database-errors';
 import { db } from './dynamodb';
 import { Problem } from './problem';
+
+const sessionsTable = setting('SESSIONS_TABLE', text);
+/** How long a session lasts from log-in (config/<stage>.yml sessionTtlSeconds). */
+const sessionLifetimeSeconds = setting('SESSION_TTL_SECONDS', positiveInteger);
 
 export interface Session {
   sessionId: string;
@@ -25,8 +30,8 @@ interface SessionItem extends Session {
   refreshTokenHash: string;
 }
 
-export function newSession(owner: { userId: string; email: string; clientId: string }, lifetimeSeconds: number, now: number): Session {
-  return { sessionId: randomUUID(), ...owner, createdAt: now, expiresAt: now + lifetimeSeconds };
+export function newSession(owner: { userId: string; email: string; clientId: string }, now: number): Session {
+  return { sessionId: randomUUID(), ...owner, createdAt: now, expiresAt: now + sessionLifetimeSeconds() };
 }
 
 /** Refresh tokens are long random-signed strings, so a fast hash is enough (no salt needed). */
@@ -34,10 +39,10 @@ export function hashRefreshToken(refreshToken: string): string {
   return createHash('sha256').update(refreshToken).digest('base64url');
 }
 
-export async function saveSession(table: string, session: Session, refreshTokenHash: string): Promise<void> {
+export async function saveSession(session: Session, refreshTokenHash: string): Promise<void> {
   const item: SessionItem = { ...session, refreshTokenHash };
   await db().send(
-    new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(sessionId)' }),
+    new PutCommand({ TableName: sessionsTable(), Item: item, ConditionExpression: 'attribute_not_exists(sessionId)' }),
   );
 }
 
@@ -45,8 +50,8 @@ export async function saveSession(table: string, session: Session, refreshTokenH
  * The session if it may still be used: it exists, was not revoked, and has not expired. Expiry
  * is checked here because DynamoDB's TTL deletes expired items late (up to days), by design.
  */
-export async function findActiveSession(table: string, sessionId: string, now: number): Promise<Session | undefined> {
-  const result = await db().send(new GetCommand({ TableName: table, Key: { sessionId }, ConsistentRead: true }));
+export async function findActiveSession(sessionId: string, now: number): Promise<Session | undefined> {
+  const result = await db().send(new GetCommand({ TableName: sessionsTable(), Key: { sessionId }, ConsistentRead: true }));
   const item = result.Item as SessionItem | undefined;
   if (!item || item.revokedAt !== undefined || item.expiresAt <= now) return undefined;
   const { refreshTokenHash: _hash, ...session } = item;
@@ -67,11 +72,11 @@ export interface Rotation {
  * succeeds only if the presented token is still the current one. Two refreshes with the same
  * token at the same moment cannot both pass that condition, so exactly one succeeds.
  */
-export async function rotateRefreshToken(table: string, rotation: Rotation): Promise<void> {
+export async function rotateRefreshToken(rotation: Rotation): Promise<void> {
   try {
     await db().send(
       new UpdateCommand({
-        TableName: table,
+        TableName: sessionsTable(),
         Key: { sessionId: rotation.sessionId },
         UpdateExpression: 'SET refreshTokenHash = :next, rotatedAt = :now',
         ConditionExpression:
@@ -89,14 +94,14 @@ export async function rotateRefreshToken(table: string, rotation: Rotation): Pro
     if (!isConditionalCheckFailed(error)) throw error;
     // The SDK retries a call that timed out; if the first try was written after all, the
     // session already holds our next hash: the rotation succeeded, it is not a reuse.
-    if (await currentRefreshTokenHash(table, rotation.sessionId) === rotation.nextHash) return;
-    await revokeIfReused(table, rotation);
+    if (await currentRefreshTokenHash(rotation.sessionId) === rotation.nextHash) return;
+    await revokeIfReused(rotation);
     throw new Problem('invalid_token', 'The refresh token is not valid.');
   }
 }
 
-async function currentRefreshTokenHash(table: string, sessionId: string): Promise<string | undefined> {
-  const result = await db().send(new GetCommand({ TableName: table, Key: { sessionId }, ConsistentRead: true, ProjectionExpression: 'refreshTokenHash' }));
+async function currentRefreshTokenHash(sessionId: string): Promise<string | undefined> {
+  const result = await db().send(new GetCommand({ TableName: sessionsTable(), Key: { sessionId }, ConsistentRead: true, ProjectionExpression: 'refreshTokenHash' }));
   return (result.Item as Pick<SessionItem, 'refreshTokenHash'> | undefined)?.refreshTokenHash;
 }
 
@@ -105,11 +110,11 @@ async function currentRefreshTokenHash(table: string, sessionId: string): Promis
  * already used: someone holds a copy (OAuth 2.0 Security BCP, refresh token rotation). We
  * cannot tell the thief from the user, so the whole session ends, newest tokens included.
  */
-async function revokeIfReused(table: string, rotation: Rotation): Promise<void> {
+async function revokeIfReused(rotation: Rotation): Promise<void> {
   try {
     await db().send(
       new UpdateCommand({
-        TableName: table,
+        TableName: sessionsTable(),
         Key: { sessionId: rotation.sessionId },
         UpdateExpression: 'SET revokedAt = :now, revokedReason = :reason',
         // Not when the session holds our own next hash: that is a retried rotation, not a reuse.
@@ -126,10 +131,10 @@ async function revokeIfReused(table: string, rotation: Rotation): Promise<void> 
 }
 
 /** Log-out: afterwards the session's access and refresh tokens are refused. */
-export async function revokeSession(table: string, sessionId: string, now: number): Promise<void> {
+export async function revokeSession(sessionId: string, now: number): Promise<void> {
   await db().send(
     new UpdateCommand({
-      TableName: table,
+      TableName: sessionsTable(),
       Key: { sessionId },
       UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :now), revokedReason = if_not_exists(revokedReason, :reason)',
       ConditionExpression: 'attribute_exists(sessionId)',

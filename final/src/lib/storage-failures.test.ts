@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import sinon from 'sinon';
+import { useTestEnvironment } from '../../test/helpers/environment';
 import { setDb } from './dynamodb';
 import { recordFailure, secondsUntilAllowed } from './login-throttle';
 import { findActiveSession, revokeSession, rotateRefreshToken, saveSession } from './sessions';
@@ -13,10 +14,10 @@ import { createUser, findUserByEmail } from './users';
 
 const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
 const conditionFailed = () => Object.assign(new Error('The conditional request failed'), { name: 'ConditionalCheckFailedException' });
-const throttle = { table: 'login-attempts', maxFailures: 10, windowSeconds: 900 };
 const rotation = { sessionId: 's', userId: 'u', clientId: 'c', presentedHash: 'old', nextHash: 'new', now: 1 };
 
 describe('storage modules when DynamoDB fails', () => {
+  before(() => useTestEnvironment());
   let send: sinon.SinonStub;
   beforeEach(() => {
     send = sinon.stub().rejects(throttled());
@@ -25,14 +26,14 @@ describe('storage modules when DynamoDB fails', () => {
   afterEach(() => setDb(undefined));
 
   const operations: [string, () => Promise<unknown>][] = [
-    ['createUser', () => createUser('users', 'ada@example.com', 'hash')],
-    ['findUserByEmail', () => findUserByEmail('users', 'ada@example.com')],
-    ['saveSession', () => saveSession('sessions', { sessionId: 's', userId: 'u', email: 'e', clientId: 'c', createdAt: 1, expiresAt: 2 }, 'h')],
-    ['findActiveSession', () => findActiveSession('sessions', 's', 1)],
-    ['rotateRefreshToken', () => rotateRefreshToken('sessions', rotation)],
-    ['revokeSession', () => revokeSession('sessions', 's', 1)],
-    ['secondsUntilAllowed', () => secondsUntilAllowed(throttle, 'ada@example.com', 1)],
-    ['recordFailure', () => recordFailure(throttle, 'ada@example.com', 1)],
+    ['createUser', () => createUser('ada@example.com', 'hash')],
+    ['findUserByEmail', () => findUserByEmail('ada@example.com')],
+    ['saveSession', () => saveSession({ sessionId: 's', userId: 'u', email: 'e', clientId: 'c', createdAt: 1, expiresAt: 2 }, 'h')],
+    ['findActiveSession', () => findActiveSession('s', 1)],
+    ['rotateRefreshToken', () => rotateRefreshToken(rotation)],
+    ['revokeSession', () => revokeSession('s', 1)],
+    ['secondsUntilAllowed', () => secondsUntilAllowed('ada@example.com', 1)],
+    ['recordFailure', () => recordFailure('ada@example.com', 1)],
   ];
   for (const [name, operation] of operations) {
     it(`${name} passes the database error on`, async () => {
@@ -43,19 +44,19 @@ describe('storage modules when DynamoDB fails', () => {
   it('rotateRefreshToken passes on a failure of the theft revocation too', async () => {
     send.onFirstCall().rejects(conditionFailed());
     send.onSecondCall().resolves({ Item: { refreshTokenHash: 'someone-elses' } });
-    await assert.rejects(rotateRefreshToken('sessions', rotation), { name: 'ThrottlingException' });
+    await assert.rejects(rotateRefreshToken(rotation), { name: 'ThrottlingException' });
   });
 
   it('recordFailure passes on a failure while opening a new window', async () => {
     send.onFirstCall().rejects(conditionFailed());
-    await assert.rejects(recordFailure(throttle, 'ada@example.com', 1), { name: 'ThrottlingException' });
+    await assert.rejects(recordFailure('ada@example.com', 1), { name: 'ThrottlingException' });
   });
 
   it('recordFailure adds to a window another request opened at the same moment', async () => {
     send.onFirstCall().rejects(conditionFailed());
     send.onSecondCall().rejects(conditionFailed());
     send.onThirdCall().resolves({});
-    await recordFailure(throttle, 'ada@example.com', 1);
+    await recordFailure('ada@example.com', 1);
     sinon.assert.calledThrice(send);
     assert.equal(send.thirdCall.args[0].input.UpdateExpression, 'ADD failures :one');
   });
@@ -63,20 +64,20 @@ describe('storage modules when DynamoDB fails', () => {
   it('createUser treats a retried sign-up that found its own first write as a success', async () => {
     send.onFirstCall().rejects(conditionFailed());
     send.onSecondCall().callsFake(async () => ({ Item: { email: 'ada@example.com', id: send.firstCall.args[0].input.Item.id } }));
-    const user = await createUser('users', 'ada@example.com', 'hash');
+    const user = await createUser('ada@example.com', 'hash');
     assert.equal(user.id, send.firstCall.args[0].input.Item.id);
   });
 
   it('createUser still answers email_taken when the account is someone else\'s', async () => {
     send.onFirstCall().rejects(conditionFailed());
     send.onSecondCall().resolves({ Item: { email: 'ada@example.com', id: 'another-id' } });
-    await assert.rejects(createUser('users', 'ada@example.com', 'hash'), { code: 'email_taken' });
+    await assert.rejects(createUser('ada@example.com', 'hash'), { code: 'email_taken' });
   });
 
   it('rotateRefreshToken treats a retried rotation that found its own first write as a success', async () => {
     send.onFirstCall().rejects(conditionFailed());
     send.onSecondCall().resolves({ Item: { refreshTokenHash: 'new' } });
-    await rotateRefreshToken('sessions', rotation);
+    await rotateRefreshToken(rotation);
     sinon.assert.calledTwice(send); // no revocation was attempted
   });
 });

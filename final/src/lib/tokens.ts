@@ -14,6 +14,7 @@
  * jsonwebtoken.verify would refuse.
  */
 import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { setting, text } from './config';
 
 export const ALGORITHM = 'HS256';
 /** The JOSE header of every token this service signs. */
@@ -24,6 +25,9 @@ export const TOKEN_HEADER = { alg: ALGORITHM, typ: 'JWT' } as const;
  * the verifier to trust what the token says about itself) are all refused before anything else.
  */
 const HEADER_AND_DOT = `${Buffer.from(JSON.stringify(TOKEN_HEADER)).toString('base64url')}.`;
+
+/** Who issues the tokens (`iss`): `urn:session-api:<stage>`, so no stage accepts another's. */
+export const tokenIssuer = setting('TOKEN_ISSUER', text);
 
 export type TokenUse = 'access' | 'refresh';
 

@@ -7,9 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { setting, text } from './config';
 import { isConditionalCheckFailed } from './database-errors';
 import { db } from './dynamodb';
 import { Problem } from './problem';
+
+const usersTable = setting('USERS_TABLE', text);
 
 export interface User {
   id: string;
@@ -21,25 +24,25 @@ interface UserItem extends User {
   passwordHash: string;
 }
 
-export async function createUser(table: string, email: string, passwordHash: string, now = new Date()): Promise<User> {
+export async function createUser(email: string, passwordHash: string, now = new Date()): Promise<User> {
   const item: UserItem = { email, id: randomUUID(), passwordHash, createdAt: now.toISOString() };
   try {
     await db().send(
-      new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(email)' }),
+      new PutCommand({ TableName: usersTable(), Item: item, ConditionExpression: 'attribute_not_exists(email)' }),
     );
   } catch (error) {
     if (!isConditionalCheckFailed(error)) throw error;
     // The SDK retries a call that timed out; if the first try was written after all, the retry
     // finds "our own" account. That is a success, not someone else's email.
-    const existing = await findUserByEmail(table, email);
+    const existing = await findUserByEmail(email);
     if (existing?.id !== item.id) throw new Problem('email_taken', 'An account with this email already exists.');
   }
   return { id: item.id, email: item.email, createdAt: item.createdAt };
 }
 
 /** The account and its password hash, read consistently (a sign-up is visible at once). */
-export async function findUserByEmail(table: string, email: string): Promise<UserItem | undefined> {
-  const result = await db().send(new GetCommand({ TableName: table, Key: { email }, ConsistentRead: true }));
+export async function findUserByEmail(email: string): Promise<UserItem | undefined> {
+  const result = await db().send(new GetCommand({ TableName: usersTable(), Key: { email }, ConsistentRead: true }));
   return result.Item as UserItem | undefined;
 }
 

@@ -12,7 +12,6 @@ import { lambdaFunctions, resourcesOfType, STAGES, usePackages } from './package
 
 /** Every environment variable a function may have. A new one is added here, on purpose. */
 const ALLOWED_VARIABLES = [
-  'STAGE',
   'USERS_TABLE',
   'SESSIONS_TABLE',
   'LOGIN_ATTEMPTS_TABLE',

@@ -6,7 +6,6 @@ export const TEST_SIGNING_KEY = randomBytes(32);
 
 export function testEnvironment(overrides: Record<string, string> = {}): Record<string, string> {
   return {
-    STAGE: 'test',
     USERS_TABLE: 'users',
     SESSIONS_TABLE: 'sessions',
     LOGIN_ATTEMPTS_TABLE: 'login-attempts',
@@ -20,4 +19,9 @@ export function testEnvironment(overrides: Record<string, string> = {}): Record<
     LOCAL_SIGNING_KEY: TEST_SIGNING_KEY.toString('base64'),
     ...overrides,
   };
+}
+
+/** Sets the test environment in this process, for the settings the modules read on use. */
+export function useTestEnvironment(overrides: Record<string, string> = {}): void {
+  Object.assign(process.env, testEnvironment(overrides));
 }

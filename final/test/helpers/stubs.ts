@@ -4,16 +4,14 @@
  * runs no database and proves only what the handler itself decides.
  */
 import { createSecretKey } from 'node:crypto';
-import { readConfig } from '../../src/lib/config';
-import { testEnvironment, TEST_SIGNING_KEY } from './environment';
+import { useTestEnvironment, TEST_SIGNING_KEY } from './environment';
 
-export const settings = readConfig(testEnvironment());
+// The settings the modules read (client ids, token lifetimes, ...), as serverless.yml sets them.
+useTestEnvironment();
+
 export const testKey = createSecretKey(TEST_SIGNING_KEY);
 
-/** The stubs for lib/config and lib/signing-key that every handler needs. */
-export function configStubs(): Record<string, Record<string, unknown>> {
-  return {
-    '../../lib/config': { config: () => settings },
-    '../../lib/signing-key': { signingKey: async () => testKey },
-  };
+/** The stub every handler that signs or verifies tokens needs: the key, without SSM. */
+export function signingKeyStub(): Record<string, Record<string, unknown>> {
+  return { '../../lib/signing-key': { signingKey: async () => testKey } };
 }

@@ -3,7 +3,7 @@ import { createSecretKey, randomBytes } from 'node:crypto';
 import proxyquire from 'proxyquire';
 import sinon from 'sinon';
 import { authorizerEvent, CLIENT_ID, context } from '../../../test/helpers/events';
-import { configStubs, testKey } from '../../../test/helpers/stubs';
+import { signingKeyStub, testKey } from '../../../test/helpers/stubs';
 import { signToken, type NewToken } from '../../lib/session-tokens';
 import { wholeApiArn } from './handler';
 
@@ -14,7 +14,7 @@ const activeSession = { sessionId: 'session-1', userId: 'user-1', email: 'ada@ex
 // `session: null` stands for "no active session" (the module answers undefined).
 function load(session: object | null = activeSession) {
   const findActiveSession = sinon.stub().resolves(session ?? undefined);
-  const { handler } = proxyquire<typeof import('./handler')>('./handler', { ...configStubs(), '../../lib/sessions': { findActiveSession } });
+  const { handler } = proxyquire<typeof import('./handler')>('./handler', { ...signingKeyStub(), '../../lib/sessions': { findActiveSession } });
   return { handler, findActiveSession };
 }
 
@@ -34,7 +34,7 @@ describe('authorizer (authorize)', () => {
     assert.deepEqual(result.context, {
       userId: 'user-1', sessionId: 'session-1', clientId: CLIENT_ID, email: 'ada@example.com', accessTokenExpiresAt: now + 900, sessionExpiresAt: now + 86400,
     });
-    sinon.assert.calledOnceWithMatch(findActiveSession, 'sessions', 'session-1', sinon.match.number);
+    sinon.assert.calledOnceWithMatch(findActiveSession, 'session-1', sinon.match.number);
   });
 
   it('makes a policy that also covers the other methods (the policy is cached per token)', () => {
@@ -87,7 +87,7 @@ describe('authorizer (authorize)', () => {
 
   it('lets a missing signing key through as a failure, not as "Unauthorized"', async () => {
     const { handler } = proxyquire<typeof import('./handler')>('./handler', {
-      ...configStubs(),
+      ...signingKeyStub(),
       '../../lib/signing-key': { signingKey: () => Promise.reject(new Error('SSM unavailable')) },
     });
     await assert.rejects(handler(authorizerEvent(`Bearer ${signToken(testKey, access)}`), context), /SSM unavailable/);

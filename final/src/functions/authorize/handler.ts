@@ -11,12 +11,12 @@
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { callerContext } from '../../lib/caller';
-import { config } from '../../lib/config';
+import { registeredClients } from '../../lib/clients';
 import { header } from '../../lib/http';
 import { logger } from '../../lib/logger';
 import { findActiveSession } from '../../lib/sessions';
 import { signingKey } from '../../lib/signing-key';
-import { InvalidTokenError, nowInSeconds, verifyToken } from '../../lib/tokens';
+import { InvalidTokenError, nowInSeconds, tokenIssuer, verifyToken } from '../../lib/tokens';
 
 const MAX_AUTHORIZATION_LENGTH = 4096;
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
@@ -34,7 +34,6 @@ function unauthorized(reason: string): Error {
 
 export async function handler(event: APIGatewayRequestAuthorizerEvent, context: Context): Promise<APIGatewayAuthorizerResult> {
   logger.addContext(context);
-  const settings = config();
   const authorization = header(event, 'authorization') ?? '';
   const match = authorization.length <= MAX_AUTHORIZATION_LENGTH ? BEARER.exec(authorization) : null;
   if (!match?.[1]) throw unauthorized('no bearer token');
@@ -42,13 +41,13 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent, context: 
   const key = await signingKey();
   let claims;
   try {
-    claims = verifyToken(key, match[1], { use: 'access', issuer: settings.tokenIssuer, audiences: [...settings.clientIds] });
+    claims = verifyToken(key, match[1], { use: 'access', issuer: tokenIssuer(), audiences: [...registeredClients()] });
   } catch (error) {
     // verifyToken throws only InvalidTokenError, whose message says why (for the log only).
     throw unauthorized((error as InvalidTokenError).message);
   }
 
-  const session = await findActiveSession(settings.sessionsTable, claims.sid, nowInSeconds());
+  const session = await findActiveSession(claims.sid, nowInSeconds());
   if (!session) throw unauthorized('session ended');
   if (session.userId !== claims.sub || session.clientId !== claims.aud) throw unauthorized('token does not match its session');
 

@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { requireClient } from '../../lib/clients';
-import { config } from '../../lib/config';
 import { emailSchema } from '../../lib/email';
 import { httpHandler, parseJsonBody } from '../../lib/http';
 import { logger } from '../../lib/logger';
@@ -20,29 +19,24 @@ import { findUserByEmail } from '../../lib/users';
 const bodySchema = z.strictObject({ email: emailSchema, password: loginPasswordSchema });
 
 export const handler = httpHandler(async (event) => {
-  const settings = config();
-  const clientId = requireClient(event, settings.clientIds);
+  const clientId = requireClient(event);
   const { email, password } = parseJsonBody(event, bodySchema);
   const now = nowInSeconds();
-  const throttle = { table: settings.loginAttemptsTable, maxFailures: settings.loginMaxFailures, windowSeconds: settings.loginWindowSeconds };
 
   // Both reads at once: they do not depend on each other.
-  const [retryAfter, user] = await Promise.all([
-    secondsUntilAllowed(throttle, email, now),
-    findUserByEmail(settings.usersTable, email),
-  ]);
+  const [retryAfter, user] = await Promise.all([secondsUntilAllowed(email, now), findUserByEmail(email)]);
   if (retryAfter > 0) {
     throw new Problem('too_many_attempts', 'Too many failed log-ins for this email. Try again later.', { 'Retry-After': String(retryAfter) });
   }
-  if (!(await verifyPassword(password, user?.passwordHash, settings.bcryptCost)) || !user) {
-    await recordFailure(throttle, email, now);
+  if (!(await verifyPassword(password, user?.passwordHash)) || !user) {
+    await recordFailure(email, now);
     logger.info('log-in failed');
     throw new Problem('invalid_credentials', 'The email or the password is wrong.');
   }
 
-  const session = newSession({ userId: user.id, email: user.email, clientId }, settings.sessionTtlSeconds, now);
-  const tokens = issueTokens(await signingKey(), settings, session, now);
-  await saveSession(settings.sessionsTable, session, tokens.refreshTokenHash);
+  const session = newSession({ userId: user.id, email: user.email, clientId }, now);
+  const tokens = issueTokens(await signingKey(), session, now);
+  await saveSession(session, tokens.refreshTokenHash);
   logger.info('session created', { userId: user.id, sessionId: session.sessionId });
   return { status: 201, body: tokens.body };
 });

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import proxyquire from 'proxyquire';
 import sinon from 'sinon';
 import { apiEvent, CLIENT_ID, context, jsonOf, problemOf } from '../../../test/helpers/events';
-import { configStubs } from '../../../test/helpers/stubs';
+import { signingKeyStub } from '../../../test/helpers/stubs';
 import { Problem } from '../../lib/problem';
 
 function load() {
-  const createUser = sinon.stub().callsFake(async (_table: string, email: string) => ({ id: 'user-1', email, createdAt: '2026-01-01T00:00:00.000Z' }));
+  const createUser = sinon.stub().callsFake(async (email: string) => ({ id: 'user-1', email, createdAt: '2026-01-01T00:00:00.000Z' }));
   const hashPassword = sinon.stub().resolves('$2b$10$hash');
   const { handler } = proxyquire<typeof import('./handler')>('./handler', {
-    ...configStubs(),
+    ...signingKeyStub(),
     '../../lib/users': { createUser },
     '../../lib/passwords': { hashPassword },
   });
@@ -24,8 +24,8 @@ describe('POST /user (createUser)', () => {
     const result = await handler(signUp({ email: '  Ada@Example.COM ', password: 'correct horse battery' }), context);
     assert.equal(result.statusCode, 201);
     assert.deepEqual(jsonOf(result), { id: 'user-1', email: 'ada@example.com' });
-    sinon.assert.calledOnceWithExactly(hashPassword, 'correct horse battery', 10);
-    sinon.assert.calledOnceWithExactly(createUser, 'users', 'ada@example.com', '$2b$10$hash');
+    sinon.assert.calledOnceWithExactly(hashPassword, 'correct horse battery');
+    sinon.assert.calledOnceWithExactly(createUser, 'ada@example.com', '$2b$10$hash');
   });
 
   it('refuses an unknown client before reading the body', async () => {

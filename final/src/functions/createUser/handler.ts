@@ -1,7 +1,6 @@
 /** POST /user: creates an account. Answers 409 if the (canonical) email is already registered. */
 import { z } from 'zod';
 import { requireClient } from '../../lib/clients';
-import { config } from '../../lib/config';
 import { emailSchema } from '../../lib/email';
 import { parseJsonBody, httpHandler } from '../../lib/http';
 import { logger } from '../../lib/logger';
@@ -12,11 +11,10 @@ import { createUser } from '../../lib/users';
 const bodySchema = z.strictObject({ email: emailSchema, password: newPasswordSchema });
 
 export const handler = httpHandler(async (event) => {
-  const settings = config();
-  requireClient(event, settings.clientIds);
+  requireClient(event);
   const { email, password } = parseJsonBody(event, bodySchema);
-  const passwordHash = await hashPassword(password, settings.bcryptCost);
-  const user = await createUser(settings.usersTable, email, passwordHash);
+  const passwordHash = await hashPassword(password);
+  const user = await createUser(email, passwordHash);
   logger.info('user created', { userId: user.id });
   return { status: 201, body: { id: user.id, email: user.email } };
 });

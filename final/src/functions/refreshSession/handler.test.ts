@@ -3,7 +3,7 @@ import { createSecretKey, randomBytes } from 'node:crypto';
 import proxyquire from 'proxyquire';
 import sinon from 'sinon';
 import { apiEvent, CLIENT_ID, context, jsonOf, OTHER_CLIENT_ID, problemOf } from '../../../test/helpers/events';
-import { configStubs, testKey } from '../../../test/helpers/stubs';
+import { signingKeyStub, testKey } from '../../../test/helpers/stubs';
 import { Problem } from '../../lib/problem';
 import { hashRefreshToken } from '../../lib/sessions';
 import { signToken, type NewToken } from '../../lib/session-tokens';
@@ -14,7 +14,7 @@ const refresh: NewToken = { use: 'refresh', issuer: 'urn:session-api:test', clie
 
 function load() {
   const rotateRefreshToken = sinon.stub().resolves();
-  const { handler } = proxyquire<typeof import('./handler')>('./handler', { ...configStubs(), '../../lib/sessions': { rotateRefreshToken } });
+  const { handler } = proxyquire<typeof import('./handler')>('./handler', { ...signingKeyStub(), '../../lib/sessions': { rotateRefreshToken } });
   return { handler, rotateRefreshToken };
 }
 
@@ -31,7 +31,7 @@ describe('PUT /session (refreshSession)', () => {
     assert.ok(body.refresh_token_expires_in <= 86400 && body.refresh_token_expires_in > 86390, 'the session does not get longer');
     const access = verifyToken(testKey, body.access_token, { use: 'access', issuer: 'urn:session-api:test', audiences: [CLIENT_ID] });
     assert.equal(access.sid, 'session-1');
-    sinon.assert.calledOnceWithMatch(rotateRefreshToken, 'sessions', {
+    sinon.assert.calledOnceWithMatch(rotateRefreshToken, {
       sessionId: 'session-1',
       userId: 'user-1',
       clientId: CLIENT_ID,
@@ -75,7 +75,7 @@ describe('PUT /session (refreshSession)', () => {
 
   it('answers 500, not 401, when the signing key cannot be loaded', async () => {
     const { handler } = proxyquire<typeof import('./handler')>('./handler', {
-      ...configStubs(),
+      ...signingKeyStub(),
       '../../lib/signing-key': { signingKey: () => Promise.reject(new Error('SSM unavailable')) },
     });
     assert.equal(problemOf(await handler(refreshWith(signToken(testKey, refresh)), context)).status, 500);

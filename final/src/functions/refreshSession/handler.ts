@@ -4,26 +4,24 @@
  */
 import { z } from 'zod';
 import { requireClient } from '../../lib/clients';
-import { config } from '../../lib/config';
 import { httpHandler, parseJsonBody } from '../../lib/http';
 import { logger } from '../../lib/logger';
 import { Problem } from '../../lib/problem';
 import { issueTokens } from '../../lib/session-tokens';
 import { hashRefreshToken, rotateRefreshToken } from '../../lib/sessions';
 import { signingKey } from '../../lib/signing-key';
-import { InvalidTokenError, nowInSeconds, verifyToken } from '../../lib/tokens';
+import { InvalidTokenError, nowInSeconds, tokenIssuer, verifyToken } from '../../lib/tokens';
 
 const bodySchema = z.strictObject({ refresh_token: z.string().min(1).max(4096) });
 
 export const handler = httpHandler(async (event) => {
-  const settings = config();
-  const clientId = requireClient(event, settings.clientIds);
+  const clientId = requireClient(event);
   const { refresh_token: presented } = parseJsonBody(event, bodySchema);
   const key = await signingKey();
   let claims;
   try {
     // Only a refresh token issued to THIS client is accepted.
-    claims = verifyToken(key, presented, { use: 'refresh', issuer: settings.tokenIssuer, audiences: [clientId] });
+    claims = verifyToken(key, presented, { use: 'refresh', issuer: tokenIssuer(), audiences: [clientId] });
   } catch (error) {
     // verifyToken throws only InvalidTokenError, whose message says why (for the log only).
     logger.info('refresh refused', { reason: (error as InvalidTokenError).message });
@@ -32,8 +30,8 @@ export const handler = httpHandler(async (event) => {
 
   const now = nowInSeconds();
   const session = { sessionId: claims.sid, userId: claims.sub, clientId, expiresAt: claims.exp };
-  const tokens = issueTokens(key, settings, session, now);
-  await rotateRefreshToken(settings.sessionsTable, {
+  const tokens = issueTokens(key, session, now);
+  await rotateRefreshToken({
     ...session,
     presentedHash: hashRefreshToken(presented),
     nextHash: tokens.refreshTokenHash,

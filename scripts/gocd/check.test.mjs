@@ -10,7 +10,10 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkFiles, findConfigFiles, matchesGlob, parseNpmArguments, RULES, shellCommands } from './check.mjs';
+import { checkFiles } from './check.mjs';
+import { parseNpmArguments, shellCommands } from './npm-commands.mjs';
+import { findConfigFiles, matchesGlob } from './repo-files.mjs';
+import { RULES } from './rules.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const checker = path.join(here, 'check.mjs');
@@ -26,7 +29,7 @@ function fixture(name) {
 
 /**
  * Findings as `rule:line` strings: short to read in a failing assertion, and exact.
- * @param {import('./check.mjs').Finding[]} findings
+ * @param {import('./rules.mjs').Finding[]} findings
  * @returns {string[]}
  */
 function summary(findings) {
@@ -259,9 +262,9 @@ describe('helpers', () => {
 
   it('parseNpmArguments finds the script and the workspace', () => {
     assert.deepEqual(parseNpmArguments(['run', 'build', '-w', 'final', '--', '--watch']),
-      { script: 'build', workspace: 'final', prefix: undefined, ifPresent: false });
-    assert.equal(parseNpmArguments(['--workspace=final', 'test']).workspace, 'final');
-    assert.equal(parseNpmArguments(['t']).script, 'test');
+      { script: 'build', workspace: 'final', ifPresent: false });
+    assert.deepEqual(parseNpmArguments(['--workspace=final', 'test']), { script: 'test', workspace: 'final', ifPresent: false });
+    assert.equal(parseNpmArguments(['run', 'typecheck', '--if-present']).ifPresent, true);
     assert.equal(parseNpmArguments(['ci']).script, null);
   });
 });

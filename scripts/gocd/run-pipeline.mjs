@@ -44,7 +44,7 @@ import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { matchesGlob } from './check.mjs';
+import { matchesGlob } from './repo-files.mjs';
 import { findPipeline, loadPipelines, mergedEnvironment } from './pipeline-model.mjs';
 import { Progress } from './progress.mjs';
 

@@ -14,7 +14,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { FINAL_DIR } from './common.mjs';
 
-export const BUDGET_FILE = path.join(FINAL_DIR, 'bundle-budget.json');
+const BUDGET_FILE = path.join(FINAL_DIR, 'bundle-budget.json');
 export const LIMIT_FACTOR = 2;
 
 /**

@@ -19,9 +19,9 @@ import YAML from 'yaml';
 
 export const SERVICE = 'session-api';
 /** The stages that deploy to AWS. `local` is `npm start` only and never deploys. */
-export const DEPLOYED_STAGES = ['dev', 'test', 'prod'];
+const DEPLOYED_STAGES = ['dev', 'test', 'prod'];
 /** The region of serverless.yml's default; --region overrides it for every script. */
-export const DEFAULT_REGION = 'us-east-1';
+const DEFAULT_REGION = 'us-east-1';
 export const FINAL_DIR = fileURLToPath(new URL('../../final/', import.meta.url));
 
 const SERVERLESS_BIN = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
@@ -60,7 +60,7 @@ export function parseOptions(argv, options) {
 }
 
 /** @param {unknown} stage */
-export function requireStage(stage) {
+function requireStage(stage) {
   if (typeof stage !== 'string' || !DEPLOYED_STAGES.includes(stage)) {
     throw new UsageError(`Name the stage: --stage ${DEPLOYED_STAGES.join('|')} (the local stage never deploys: use npm start)`);
   }

@@ -19,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { isMainModule, parseOptions, runMain, stageSettings, UsageError, workshopTags } from './common.mjs';
 
-export const KEY_BYTES = 32;
+const KEY_BYTES = 32;
 
 /** @returns {string} a new signing key, base64 (what src/lib/signing-key.ts decodes) */
 export function newSigningKey() {

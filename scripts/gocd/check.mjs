@@ -76,7 +76,7 @@ exit code: 0 no findings, 1 findings, 2 usage error`;
  * @param {string[]} args  the command-line arguments
  * @returns {number} the exit code
  */
-export function main(args) {
+function main(args) {
   if (args.includes('-h') || args.includes('--help')) {
     console.log(USAGE);
     return 0;

@@ -108,7 +108,7 @@ export class Progress {
  * @param {Row} row
  * @returns {string} e.g. `✔ unit-test              21.4 s`
  */
-export function formatRow(row) {
+function formatRow(row) {
   const seconds = row.startedAt === undefined ? '' : `${(((row.endedAt ?? Date.now()) - row.startedAt) / 1000).toFixed(1)} s`;
   const state = ['waiting', 'passed', 'running'].includes(row.state) ? '' : ` (${row.state})`;
   return `${SYMBOLS[row.state]} ${row.label.padEnd(24)} ${seconds.padStart(8)}${state}`;

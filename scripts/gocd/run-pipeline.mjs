@@ -502,7 +502,7 @@ function jobEnvironment(ctx, stage, job) {
  * @param {string[]} warnings
  * @returns {string}
  */
-export function summary(run, warnings) {
+function summary(run, warnings) {
   const endings = {
     finished: 'every stage ran',
     failed: 'stopped at the failed stage',
@@ -561,7 +561,7 @@ const USAGE = `usage: npm run pipeline -- NAME [--until STAGE] [--approve] [--de
  * @param {string[]} argv
  * @returns {Promise<number>} the exit code
  */
-export async function main(argv) {
+async function main(argv) {
   /** @type {ReturnType<typeof parseArgs<{args: string[], allowPositionals: true, options: Record<string, {type: 'string' | 'boolean'}>}>>} */
   let parsed;
   try {

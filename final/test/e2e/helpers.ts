@@ -103,7 +103,8 @@ export async function refresh(refreshToken: string, clientId: string = WEB_CLIEN
   return answer;
 }
 
-// What must never appear in an error body (security case 23).
+// What must never appear in an error body: a stack trace, a DynamoDB error name, or words that
+// tell whether an account exists ("user not found").
 const STACK_FRAME = /\bat (?:async )?(?:\S+ \()?(?:\/|file:|node:)/;
 const SOURCE_POSITION = /\.(?:ts|js|mjs|cjs):\d+/;
 const DYNAMODB_ERROR_NAMES = [

@@ -1,6 +1,7 @@
 /**
- * Bad requests on the three routes that read a JSON body (security case 21): each is refused
- * with the right 4xx problem before any work is done, and none of them is ever a 500.
+ * Bad requests on the three routes that read a JSON body (malformed JSON, another Content-Type, a
+ * body over the limit, fields of the wrong type, unknown fields, `__proto__` keys): each is
+ * refused with the right 4xx problem before any work is done, and none of them is ever a 500.
  */
 import assert from 'node:assert/strict';
 import { assertProblem, call, clientHeader, newEmail, newPassword } from './helpers';

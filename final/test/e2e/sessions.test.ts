@@ -25,7 +25,10 @@ import {
 import type { Answer } from './api';
 import { rememberTokens } from './secrets-seen';
 
-/** A log-in refusal must not hint whether the account exists (security cases 16 and 23). */
+/**
+ * A log-in refusal must not hint whether the account exists: an unknown email and a wrong
+ * password get the same answer, and no body says "user not found".
+ */
 function assertNoAccountHint(answer: Answer): void {
   assert.doesNotMatch(answer.text, /not found|no such user|unknown (?:user|email|account)|does not exist/i);
 }

@@ -24,6 +24,7 @@ interface UserItem extends User {
   passwordHash: string;
 }
 
+// #region create-user
 export async function createUser(email: string, passwordHash: string, now = new Date()): Promise<User> {
   const item: UserItem = { email, id: randomUUID(), passwordHash, createdAt: now.toISOString() };
   try {
@@ -39,6 +40,7 @@ export async function createUser(email: string, passwordHash: string, now = new 
   }
   return { id: item.id, email: item.email, createdAt: item.createdAt };
 }
+// #endregion create-user
 
 /** The account and its password hash, read consistently (a sign-up is visible at once). */
 export async function findUserByEmail(email: string): Promise<UserItem | undefined> {

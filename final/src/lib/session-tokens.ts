@@ -1,42 +1,16 @@
 /**
- * Signing tokens, and the pair of tokens a log-in or a refresh hands out, with the JSON body that
- * carries them (the field names follow OAuth 2.0's token response, RFC 6749 section 5.1).
- * Signing lives here, apart from verification in tokens.ts, so that the authorizer, which only
- * verifies, does not bundle jsonwebtoken.
+ * The pair of tokens a log-in or a refresh hands out, with the JSON body that carries them (the
+ * field names follow OAuth 2.0's token response, RFC 6749 section 5.1). Each token is signed by
+ * tokens.ts.
  */
-import { randomUUID, type KeyObject } from 'node:crypto';
-import jwt from 'jsonwebtoken';
+import type { KeyObject } from 'node:crypto';
 import { positiveInteger, setting } from './config';
 import type { Session } from './sessions';
 import { hashRefreshToken } from './sessions';
-import { ALGORITHM, nowInSeconds, TOKEN_HEADER, tokenIssuer, type TokenClaims, type TokenUse } from './tokens';
+import { signToken, tokenIssuer } from './tokens';
 
 /** How long an access token lives (config/<stage>.yml accessTokenTtlSeconds). */
 const accessTokenLifetimeSeconds = setting('ACCESS_TOKEN_TTL_SECONDS', positiveInteger);
-
-export interface NewToken {
-  use: TokenUse;
-  issuer: string;
-  clientId: string;
-  userId: string;
-  sessionId: string;
-  expiresAt: number; // seconds since the epoch
-}
-
-export function signToken(key: KeyObject, token: NewToken, now = nowInSeconds()): string {
-  const claims: TokenClaims = {
-    iss: token.issuer,
-    aud: token.clientId,
-    sub: token.userId,
-    sid: token.sessionId,
-    jti: randomUUID(),
-    iat: now,
-    exp: token.expiresAt,
-    token_use: token.use,
-  };
-  // The header is set in full because verifyToken accepts exactly this one.
-  return jwt.sign(claims, key, { algorithm: ALGORITHM, header: TOKEN_HEADER });
-}
 
 export interface TokenResponse {
   token_type: 'Bearer';

@@ -4,7 +4,7 @@ import proxyquire from 'proxyquire';
 import sinon from 'sinon';
 import { authorizerEvent, CLIENT_ID, context } from '../../../test/helpers/events';
 import { signingKeyStub, testKey } from '../../../test/helpers/stubs';
-import { signToken, type NewToken } from '../../lib/session-tokens';
+import { signToken, type NewToken } from '../../lib/tokens';
 import { wholeApiArn } from './handler';
 
 const now = Math.floor(Date.now() / 1000);

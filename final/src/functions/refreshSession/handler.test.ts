@@ -6,8 +6,7 @@ import { apiEvent, CLIENT_ID, context, jsonOf, OTHER_CLIENT_ID, problemOf } from
 import { signingKeyStub, testKey } from '../../../test/helpers/stubs';
 import { Problem } from '../../lib/problem';
 import { hashRefreshToken } from '../../lib/sessions';
-import { signToken, type NewToken } from '../../lib/session-tokens';
-import { verifyToken } from '../../lib/tokens';
+import { signToken, verifyToken, type NewToken } from '../../lib/tokens';
 
 const now = Math.floor(Date.now() / 1000);
 const refresh: NewToken = { use: 'refresh', issuer: 'urn:session-api:test', clientId: CLIENT_ID, userId: 'user-1', sessionId: 'session-1', expiresAt: now + 86400 };

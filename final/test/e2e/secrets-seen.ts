@@ -1,6 +1,6 @@
 /**
  * Every secret the end-to-end suite handed to the API or received from it: passwords sent,
- * access and refresh tokens issued. The log test (zz-logs.test.ts, which runs last) reads this
+ * access and refresh tokens issued. The log test (logs.after-all.ts, which runs last) reads this
  * list and proves none of them ever reached the stack's logs.
  *
  * The list is explicit on purpose: a helper that signs up, logs in or refreshes registers what

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CLI_CLIENT, WEB_CLIENT } from './helpers';
 import { stack } from './hooks';
 
-const smokeScript = path.resolve(__dirname, '../../../scripts/smoke.mjs');
+const smokeScript = require.resolve('@session-api/quality/bin/app-smoke.mjs');
 const finalDir = path.resolve(__dirname, '../..');
 
 /**

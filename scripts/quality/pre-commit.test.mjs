@@ -2,16 +2,21 @@
 import assert from 'node:assert/strict';
 import { planChecks } from './pre-commit.mjs';
 
-/** @param {string} folder */
-const isWorkspace = (folder) => folder === 'final';
+/**
+ * final/ runs its unit tests one function at a time; a chapter before chapter 7 runs them all.
+ * @param {string} folder
+ * @returns {import('./pre-commit.mjs').UnitTests}
+ */
+const unitTestsOf = (folder) => (folder === 'final' ? 'by-function' : folder.startsWith('chapters/') ? 'all' : 'none');
 
 /** @param {string[]} staged */
-const plan = (staged) => planChecks(staged, isWorkspace).map((check) => `${check.node ? 'node' : 'npm'} ${check.args.join(' ')}`);
+const plan = (staged) =>
+  planChecks(staged, unitTestsOf).map((check) => `${check.node ? 'node' : 'npm'} ${check.args.map((arg) => arg.replace(/^\/.*\/bin\//, 'bin/')).join(' ')}`);
 
 describe('pre-commit: what the hook runs for the staged files', () => {
   it('lints staged code and runs the unit tests of the touched function only', () => {
     assert.deepEqual(plan(['final/src/functions/createSession/handler.ts', 'README.md']), [
-      'node scripts/lint.mjs final/src/functions/createSession/handler.ts',
+      'node bin/app-lint.mjs final/src/functions/createSession/handler.ts',
       'npm run test:unit -w final -- --function createSession',
     ]);
   });
@@ -30,6 +35,10 @@ describe('pre-commit: what the hook runs for the staged files', () => {
   });
 
   it('lints scripts but runs no unit tests for them (not an app workspace)', () => {
-    assert.deepEqual(plan(['scripts/mocha.mjs']), ['node scripts/lint.mjs scripts/mocha.mjs']);
+    assert.deepEqual(plan(['scripts/quality/mocha.mjs']), ['node bin/app-lint.mjs scripts/quality/mocha.mjs']);
+  });
+
+  it('runs all the unit tests of an app that cannot filter by function', () => {
+    assert.deepEqual(plan(['chapters/02-sign-up/src/functions/createUser/handler.ts']).slice(1), ['npm run test:unit -w chapters/02-sign-up']);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * What the stack logged during the whole suite (security case 24). Named "zz-" so that mocha,
- * which runs files in name order, runs it last and sees every other test's traffic.
+ * What the stack logged during the whole suite: never a password, a token, a password hash or a
+ * key. An ".after-all.ts" file: the e2e suite (app-mocha e2e) loads it after every test file,
+ * so it runs last and sees every other test's traffic.
  *
  * It also makes its own requests first (one to every function), so it proves something even
  * when it runs alone.

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * `npm run smoke`: the end-to-end contract tests of a workspace, run against any base URL:
+ * `npm run smoke` (app-smoke): the end-to-end contract tests of an app, against any base URL:
  *
  *   npm run smoke -- --url https://<api-id>.execute-api.<region>.amazonaws.com/dev --client-id workshop-web [--other-client-id workshop-cli]
  *
@@ -9,9 +9,8 @@
  * its logs), and minus those marked [two clients] when no --other-client-id is given. They create
  * accounts and sessions with unique emails in the stage they test.
  */
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
+import { REGISTER_TYPESCRIPT, runMocha } from './mocha.mjs';
 
 const USAGE = 'usage: npm run smoke -- --url BASE_URL --client-id CLIENT_ID [--other-client-id CLIENT_ID]';
 
@@ -29,21 +28,21 @@ export function smokeRun(argv) {
   const leftOut = otherClientId ? '\\[local:' : '\\[local:|\\[two clients\\]';
   return {
     args: [
-      '--require', '../scripts/register-typescript.cjs', '--require', 'test/setup.ts', '--require', 'test/e2e/hooks.ts',
+      '--fail-zero', '--require', REGISTER_TYPESCRIPT, '--require', 'test/setup.ts', '--require', 'test/e2e/hooks.ts',
       '--grep', leftOut, '--invert', '--reporter', 'spec', 'test/e2e/**/*.test.ts',
     ],
     env: { E2E_BASE_URL: url, E2E_CLIENT_ID: clientId, ...(otherClientId ? { E2E_OTHER_CLIENT_ID: otherClientId } : {}) },
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** @param {string[]} argv */
+export function main(argv) {
+  let run;
   try {
-    const { args, env } = smokeRun(process.argv.slice(2));
-    const mocha = createRequire(import.meta.url).resolve('mocha/bin/mocha.js');
-    const result = spawnSync(process.execPath, [mocha, ...args], { stdio: 'inherit', env: { ...process.env, ...env } });
-    process.exit(result.status ?? 1);
+    run = smokeRun(argv);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
-    process.exit(2);
+    return 2;
   }
+  return runMocha(run.args, { env: { ...process.env, ...run.env } });
 }

@@ -1,12 +1,13 @@
 // @ts-check
 /**
- * Runs a workspace's test suites with mocha, from the workspace folder (final/ or a chapter):
+ * Runs an app's test suites with mocha, from the app's folder (final/, a chapter, your copy):
  *
- *   node ../scripts/mocha.mjs SUITE... [--function NAME] [--junit FILE] [mocha options]
+ *   app-mocha SUITE... [--function NAME] [--junit FILE] [mocha options]
  *
  * unit         the tests beside the code: src/functions/<name>/ and the shared src/lib/
  * integration  test/integration/: the real modules against an embedded DynamoDB
- * e2e          test/e2e/: HTTP against the real local stack
+ * e2e          test/e2e/: HTTP against the real local stack; then test/e2e/*.after-all.ts, the
+ *              checks of what the whole suite did (the logs it left), which must run last
  * deploy       test/deploy/: the packaged CloudFormation templates and zips of dev, test and prod
  * properties   test/properties/: random requests in-process against an embedded DynamoDB
  * faults       test/faults/: the local stack while its database is down, stuck or throttling
@@ -14,6 +15,9 @@
  * load-full    test/load/*.full.ts: the same for longer (npm run load, not part of npm test)
  * --function   only that function's unit tests, plus the shared code's (what its pipeline runs)
  * --junit      also write JUnit XML to FILE (published by the pipelines as a test artifact)
+ *
+ * A run in which no test ran fails (mocha's --fail-zero): a suite that finds no files, for a
+ * mistyped pattern or a path it cannot read, must never look like a suite that passed.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
@@ -21,10 +25,15 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
+const require = createRequire(import.meta.url);
+/** Lets mocha load TypeScript (see register-typescript.cjs). */
+export const REGISTER_TYPESCRIPT = require.resolve('./register-typescript.cjs');
+
+/** @type {Record<string, (fn: string | undefined) => string[]>} */
 const SUITES = {
-  unit: (/** @type {string | undefined} */ fn) => [fn ? `src/functions/${fn}/**/*.test.ts` : 'src/functions/**/*.test.ts', 'src/lib/**/*.test.ts'],
+  unit: (fn) => [fn ? `src/functions/${fn}/**/*.test.ts` : 'src/functions/**/*.test.ts', 'src/lib/**/*.test.ts'],
   integration: () => ['test/integration/**/*.test.ts'],
-  e2e: () => ['test/e2e/**/*.test.ts'],
+  e2e: () => ['test/e2e/**/*.test.ts', 'test/e2e/**/*.after-all.ts'],
   deploy: () => ['test/deploy/**/*.test.ts'],
   properties: () => ['test/properties/**/*.test.ts'],
   faults: () => ['test/faults/**/*.test.ts'],
@@ -32,18 +41,30 @@ const SUITES = {
   'load-full': () => ['test/load/**/*.full.ts'],
 };
 
-/** @param {string} fn */
-export function checkFunctionName(fn, workspace = process.cwd()) {
+/**
+ * The functions of an app: one folder each in src/functions/.
+ * @param {string} workspace the app's folder
+ */
+export function functionNames(workspace) {
   const functionsDir = path.join(workspace, 'src', 'functions');
-  const known = existsSync(functionsDir) ? readdirSync(functionsDir).sort() : [];
+  return existsSync(functionsDir) ? readdirSync(functionsDir).sort() : [];
+}
+
+/**
+ * @param {string} fn
+ * @param {string} [workspace]
+ */
+export function checkFunctionName(fn, workspace = process.cwd()) {
+  const known = functionNames(workspace);
   if (!known.includes(fn)) {
-    throw new Error(`Unknown function "${fn}". Functions in ${path.relative(process.cwd(), functionsDir) || '.'}: ${known.join(', ')}`);
+    throw new Error(`Unknown function "${fn}". Functions in ${path.join(path.relative(process.cwd(), workspace) || '.', 'src', 'functions')}: ${known.join(', ')}`);
   }
 }
 
 /**
  * The mocha command line for the given arguments.
  * @param {string[]} argv
+ * @param {string} [workspace]
  */
 export function mochaArguments(argv, workspace = process.cwd()) {
   // The suites come first; after them, --function and --junit are ours and the rest is mocha's
@@ -69,22 +90,36 @@ export function mochaArguments(argv, workspace = process.cwd()) {
   if (suites.length === 0) throw new Error(`Name a suite: ${Object.keys(SUITES).join(', ')}`);
   const fn = typeof values.function === 'string' ? values.function : undefined;
   if (fn) checkFunctionName(fn, workspace);
-  const specs = suites.flatMap((suite) => SUITES[/** @type {keyof typeof SUITES} */ (suite)](fn));
+  const specs = suites.flatMap((suite) => SUITES[suite]?.(fn) ?? []);
   // Command-line --require replaces the config file's list, so the e2e hooks repeat it.
-  const requires = suites.includes('e2e') ? ['--require', '../scripts/register-typescript.cjs', '--require', 'test/setup.ts', '--require', 'test/e2e/hooks.ts'] : [];
+  const requires = suites.includes('e2e') ? ['--require', REGISTER_TYPESCRIPT, '--require', 'test/setup.ts', '--require', 'test/e2e/hooks.ts'] : [];
   const junit = typeof values.junit === 'string' ? values.junit : undefined;
   if (junit) mkdirSync(path.dirname(path.resolve(workspace, junit)), { recursive: true });
   const reporter = junit ? ['--reporter', 'xunit', '--reporter-option', `output=${junit}`] : [];
-  return [...requires, ...reporter, ...passThrough, ...specs];
+  return ['--fail-zero', ...requires, ...reporter, ...passThrough, ...specs];
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/**
+ * Runs mocha with these arguments in the app folder `cwd`; returns its exit code.
+ * @param {string[]} args
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv }} [options]
+ */
+export function runMocha(args, { cwd = process.cwd(), env = process.env } = {}) {
+  const mocha = require.resolve('mocha/bin/mocha.js');
+  return spawnSync(process.execPath, [mocha, ...args], { cwd, env, stdio: 'inherit' }).status ?? 1;
+}
+
+/**
+ * `app-mocha SUITE...`: the exit code of the run (2 for a usage mistake).
+ * @param {string[]} argv
+ */
+export function main(argv) {
+  let args;
   try {
-    const mocha = createRequire(import.meta.url).resolve('mocha/bin/mocha.js');
-    const result = spawnSync(process.execPath, [mocha, ...mochaArguments(process.argv.slice(2))], { stdio: 'inherit' });
-    process.exit(result.status ?? 1);
+    args = mochaArguments(argv);
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
-    process.exit(2);
+    return 2;
   }
+  return runMocha(args);
 }

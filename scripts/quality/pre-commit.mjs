@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * The git pre-commit hook (.husky/pre-commit runs it; `npm install` sets it up): checks what
+ * The git pre-commit hook (.husky/pre-commit runs `pre-commit-checks`; `npm install` sets it
+ * up): checks what
  * is about to be committed, in seconds, so that a broken commit never reaches a pipeline.
  *
  * - ESLint on the staged JavaScript and TypeScript files;
@@ -12,12 +13,12 @@
  * of a file. Skip it once with `git commit --no-verify`; the pipelines run everything anyway.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const APP_LINT = fileURLToPath(new URL('./bin/app-lint.mjs', import.meta.url));
 
 /**
  * @typedef {object} Check
@@ -27,25 +28,31 @@ const repoRoot = fileURLToPath(new URL('..', import.meta.url));
  */
 
 /**
- * What to run for these staged files. `isWorkspace` says whether a folder is an npm workspace
- * with its own unit tests (final/, and later the chapters).
+ * How a folder runs its unit tests: not at all (not an app), all at once, or one function at a
+ * time (its test:unit script is app-mocha, which takes --function).
+ * @typedef {'none' | 'all' | 'by-function'} UnitTests
+ */
+
+/**
+ * What to run for these staged files.
  * @param {string[]} staged  paths relative to the repository root
- * @param {(folder: string) => boolean} isWorkspace
+ * @param {(folder: string) => UnitTests} unitTestsOf  how the app in that folder runs its unit tests
  * @returns {Check[]}
  */
-export function planChecks(staged, isWorkspace) {
+export function planChecks(staged, unitTestsOf) {
   /** @type {Check[]} */
   const checks = [];
   const lintable = staged.filter((file) => /\.(ts|mts|cts|js|mjs|cjs)$/.test(file));
-  if (lintable.length > 0) checks.push({ name: `eslint (${lintable.length} file${lintable.length === 1 ? '' : 's'})`, args: ['scripts/lint.mjs', ...lintable], node: true });
+  if (lintable.length > 0) checks.push({ name: `eslint (${lintable.length} file${lintable.length === 1 ? '' : 's'})`, args: [APP_LINT, ...lintable], node: true });
 
   /** @type {Map<string, Set<string> | 'all'>} workspace -> functions to test, or all */
   const tests = new Map();
   for (const file of staged) {
     const match = /^(.+?)\/(?:src\/functions\/([^/]+)\/|src\/lib\/|test\/helpers\/|test\/setup\.ts$)/.exec(file);
     const workspace = match?.[1];
-    if (!workspace || !isWorkspace(workspace)) continue;
-    const fn = match[2];
+    const kind = workspace ? unitTestsOf(workspace) : 'none';
+    if (!workspace || kind === 'none') continue;
+    const fn = kind === 'by-function' ? match[2] : undefined;
     const planned = tests.get(workspace) ?? new Set();
     if (planned === 'all' || !fn) tests.set(workspace, 'all');
     else tests.set(workspace, planned.add(fn));
@@ -67,18 +74,25 @@ export function planChecks(staged, isWorkspace) {
 }
 
 /**
- * @param {string} folder  relative to the repository root
- * @returns {boolean}
+ * @param {string} repoRoot
+ * @returns {(folder: string) => UnitTests}
  */
-function isWorkspaceWithUnitTests(folder) {
-  return existsSync(path.join(repoRoot, folder, 'package.json')) && existsSync(path.join(repoRoot, folder, 'src'));
+function unitTestsIn(repoRoot) {
+  return (folder) => {
+    const manifest = path.join(repoRoot, folder, 'package.json');
+    if (!existsSync(manifest) || !existsSync(path.join(repoRoot, folder, 'src'))) return 'none';
+    const script = JSON.parse(readFileSync(manifest, 'utf8')).scripts?.['test:unit'];
+    if (typeof script !== 'string') return 'none';
+    return script.startsWith('app-mocha') ? 'by-function' : 'all';
+  };
 }
 
-function main() {
+export function main(_argv = process.argv.slice(2)) {
+  const repoRoot = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim();
   const staged = execFileSync('git', ['diff', '--cached', '--name-only', '--diff-filter=ACMR', '-z'], { cwd: repoRoot, encoding: 'utf8' })
     .split('\0')
     .filter(Boolean);
-  const checks = planChecks(staged, isWorkspaceWithUnitTests);
+  const checks = planChecks(staged, unitTestsIn(repoRoot));
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   for (const check of checks) {
     const started = Date.now();
@@ -92,8 +106,4 @@ function main() {
   }
   if (checks.length === 0) console.log('pre-commit: nothing to check in the staged files');
   return 0;
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = main();
 }

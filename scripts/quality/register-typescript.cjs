@@ -1,5 +1,5 @@
 /**
- * Lets mocha and nyc load TypeScript directly: `--require ../scripts/register-typescript.cjs`.
+ * Lets mocha and nyc load TypeScript directly: `--require @session-api/quality/register-typescript`.
  *
  * Sucrase strips the types and turns imports into require() calls, keeping every line where
  * it was and adding no helper code of its own. That matters for two lessons of the workshop:

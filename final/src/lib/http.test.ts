@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import sinon from 'sinon';
 import { z } from 'zod';
 import { apiEvent, context, jsonOf, problemOf } from '../../test/helpers/events';
-import { header, httpHandler, MAX_BODY_BYTES, parseJsonBody } from './http';
+import { header, httpHandler, MAX_BODY_BYTES, MAX_CAUSES, parseJsonBody } from './http';
+import { logger } from './logger';
 import { Problem } from './problem';
 
 const schema = z.strictObject({ name: z.string(), count: z.number() });
@@ -157,5 +159,84 @@ describe('http', () => {
       })(apiEvent(), context);
       assert.equal(result.statusCode, 500);
     });
+  });
+});
+
+describe('http: what an error logs', () => {
+  let logged: sinon.SinonStub;
+  beforeEach(() => (logged = sinon.stub(logger, 'error')));
+  afterEach(() => sinon.restore());
+
+  /** Answers a request whose handler calls `fail`; returns the answer and the one error line logged. */
+  async function answerTo(fail: () => never): Promise<{ body: string; status: number; message: string; error: Record<string, unknown> }> {
+    const result = await httpHandler(async () => fail())(apiEvent(), context);
+    sinon.assert.calledOnce(logged);
+    const [message, fields] = logged.firstCall.args as [string, { error: Record<string, unknown> }];
+    return { body: result.body, status: result.statusCode, message, error: fields.error };
+  }
+
+  function failingDeepInside(): never {
+    throw new Error('the configuration is broken', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) });
+  }
+
+  it('logs an unexpected error with its stack and its cause, and tells the client neither', async () => {
+    const { body, status, message, error } = await answerTo(failingDeepInside);
+    assert.equal(status, 500);
+    assert.equal(message, 'unexpected error');
+    assert.equal(error['message'], 'the configuration is broken');
+    // Where it happened: the function that threw, in this file.
+    assert.match(String(error['stack']), /at failingDeepInside \(.*http\.test\.ts:\d+:\d+\)/);
+    const cause = error['cause'] as Record<string, unknown>;
+    assert.deepEqual({ name: cause['name'], message: cause['message'], code: cause['code'] }, { name: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:1', code: 'ECONNREFUSED' });
+    assert.match(String(cause['stack']), /http\.test\.ts/);
+    assert.doesNotMatch(body, /configuration|ECONNREFUSED|failingDeepInside|http\.test|at /);
+  });
+
+  it('logs a database error with its stack and cause too, and answers 503 without them', async () => {
+    const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput.', { cause: new Error('socket hang up') }), { name: 'ProvisionedThroughputExceededException' });
+    const { body, status, message, error } = await answerTo(() => {
+      throw throttled;
+    });
+    assert.equal(status, 503);
+    assert.equal(message, 'database unavailable');
+    assert.match(String(error['stack']), /http\.test\.ts/);
+    assert.equal((error['cause'] as Record<string, unknown>)['message'], 'socket hang up');
+    assert.doesNotMatch(body, /Rate of requests|socket hang up|ProvisionedThroughput|http\.test|at /);
+  });
+
+  it(`follows causes ${MAX_CAUSES} deep and no further, so that a cause pointing back at its error cannot loop`, async () => {
+    const loop = new Error('first');
+    loop.cause = loop;
+    const { error } = await answerTo(() => {
+      throw loop;
+    });
+    let depth = 0;
+    let described: Record<string, unknown> | undefined = error;
+    while (described?.['cause'] !== undefined) {
+      described = described['cause'] as Record<string, unknown>;
+      depth += 1;
+    }
+    assert.equal(depth, MAX_CAUSES + 1);
+    assert.deepEqual(described, { name: 'truncated', message: `more than ${MAX_CAUSES} causes` });
+  });
+
+  it('logs only the name, message, code, stack and cause of an error, not its other properties', async () => {
+    const { error } = await answerTo(() => {
+      throw Object.assign(new Error('request failed'), { request: { headers: { authorization: 'Bearer secret-token' } } });
+    });
+    assert.deepEqual(Object.keys(error).sort(), ['message', 'name', 'stack']);
+    assert.doesNotMatch(JSON.stringify(error), /secret-token/);
+  });
+
+  it('describes a thrown value or a cause that is not an Error, even one without a prototype', async () => {
+    const { error } = await answerTo(() => {
+      throw new Error('wrapped', { cause: Object.create(null) as unknown });
+    });
+    assert.deepEqual(error['cause'], { name: 'unknown', message: '[object Object]' });
+    logged.resetHistory();
+    const { error: thrown } = await answerTo(() => {
+      throw 42; // eslint-disable-line @typescript-eslint/only-throw-error -- what a careless dependency might do
+    });
+    assert.deepEqual(thrown, { name: 'unknown', message: '42' });
   });
 });

@@ -82,7 +82,10 @@ function response(status: number, body: unknown, contentType: string, headers: R
   };
 }
 
-/** Maps anything a handler threw to a problem; unknown errors are logged, never shown. */
+/**
+ * Maps anything a handler threw to a problem. Unknown and database errors are logged with their
+ * stack and causes, so the log says where it happened; the client gets none of it.
+ */
 export function problemFor(error: unknown): Problem {
   if (error instanceof Problem) return error;
   if (isDatabaseUnavailable(error)) {
@@ -95,8 +98,43 @@ export function problemFor(error: unknown): Problem {
   return new Problem('internal_error', 'Something went wrong on our side.');
 }
 
-function describeError(error: unknown): { name: string; message: string } {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'unknown', message: String(error) };
+/** How many causes deep an error is described: a wrapped error rarely goes past two or three. */
+export const MAX_CAUSES = 5;
+
+interface ErrorDescription {
+  name: string;
+  message: string;
+  /** A Node system error's code, such as ECONNREFUSED. */
+  code?: string;
+  /** With source maps on (serverless.yml), its lines point at the TypeScript files. */
+  stack?: string;
+  cause?: ErrorDescription;
+}
+
+/**
+ * What the log keeps of an error: these fields only, never the whole object, whose other
+ * properties (a request, a response) could hold anything. The chain of causes is followed
+ * MAX_CAUSES deep and no further, so that a cause pointing back at its error cannot loop.
+ */
+function describeError(error: unknown, depth = 0): ErrorDescription {
+  if (!(error instanceof Error)) return { name: 'unknown', message: asText(error) };
+  const code: unknown = (error as { code?: unknown }).code;
+  const description: ErrorDescription = { name: error.name, message: error.message };
+  if (typeof code === 'string') description.code = code;
+  if (error.stack !== undefined) description.stack = error.stack;
+  if (error.cause !== undefined) {
+    description.cause = depth < MAX_CAUSES ? describeError(error.cause, depth + 1) : { name: 'truncated', message: `more than ${MAX_CAUSES} causes` };
+  }
+  return description;
+}
+
+/** Any thrown value as text; String() itself throws for an object without a prototype. */
+function asText(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 /**

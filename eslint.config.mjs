@@ -41,6 +41,15 @@ export default tseslint.config(
     },
   },
   {
+    // The app reads its settings in one place, validated: setting() in final/src/lib/config.ts.
+    // (Tests set them, so they may write process.env.)
+    files: ['final/src/**/*.ts'],
+    ignores: ['final/src/lib/config.ts', '**/*.test.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Declare the setting with setting(NAME, schema) from src/lib/config.ts, which validates it.' }],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     languageOptions: {
       globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', fetch: 'readonly' },

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import sinon from 'sinon';
 import { useTestEnvironment } from '../../test/helpers/environment';
 import { setDb } from './dynamodb';
-import { recordFailure, secondsUntilAllowed } from './login-throttle';
+import { countAttempt, releaseAttempt } from './login-throttle';
 import { findActiveSession, revokeSession, rotateRefreshToken, saveSession } from './sessions';
 import { createUser, findUserByEmail } from './users';
 
@@ -32,8 +32,8 @@ describe('storage modules when DynamoDB fails', () => {
     ['findActiveSession', () => findActiveSession('s', 1)],
     ['rotateRefreshToken', () => rotateRefreshToken(rotation)],
     ['revokeSession', () => revokeSession('s', 1)],
-    ['secondsUntilAllowed', () => secondsUntilAllowed('ada@example.com', 1)],
-    ['recordFailure', () => recordFailure('ada@example.com', 1)],
+    ['countAttempt', () => countAttempt('ada@example.com', 1)],
+    ['releaseAttempt', () => releaseAttempt({ email: 'ada@example.com', id: 'attempt-1' })],
   ];
   for (const [name, operation] of operations) {
     it(`${name} passes the database error on`, async () => {
@@ -47,18 +47,39 @@ describe('storage modules when DynamoDB fails', () => {
     await assert.rejects(rotateRefreshToken(rotation), { name: 'ThrottlingException' });
   });
 
-  it('recordFailure passes on a failure while opening a new window', async () => {
+  it('countAttempt passes on a failure of the read after a full or ended window', async () => {
     send.onFirstCall().rejects(conditionFailed());
-    await assert.rejects(recordFailure('ada@example.com', 1), { name: 'ThrottlingException' });
+    await assert.rejects(countAttempt('ada@example.com', 1), { name: 'ThrottlingException' });
+    sinon.assert.calledTwice(send);
   });
 
-  it('recordFailure adds to a window another request opened at the same moment', async () => {
+  it('countAttempt passes on a failure while starting a new window', async () => {
     send.onFirstCall().rejects(conditionFailed());
-    send.onSecondCall().rejects(conditionFailed());
-    send.onThirdCall().resolves({});
-    await recordFailure('ada@example.com', 1);
-    sinon.assert.calledThrice(send);
-    assert.equal(send.thirdCall.args[0].input.UpdateExpression, 'ADD failures :one');
+    send.onSecondCall().resolves({ Item: { email: 'ada@example.com', windowEndsAt: 1 } }); // ended
+    await assert.rejects(countAttempt('ada@example.com', 1), { name: 'ThrottlingException' });
+    assert.equal(send.thirdCall.args[0].constructor.name, 'PutCommand');
+  });
+
+  it('countAttempt counts again in a window another request started at the same moment', async () => {
+    send.onCall(0).rejects(conditionFailed()); // the window had ended ...
+    send.onCall(1).resolves({ Item: { email: 'ada@example.com', windowEndsAt: 1 } });
+    send.onCall(2).rejects(conditionFailed()); // ... and another request started the new one
+    send.onCall(3).resolves({});
+    assert.equal((await countAttempt('ada@example.com', 1)).allowed, true);
+    assert.equal(send.getCall(3).args[0].input.UpdateExpression, send.getCall(0).args[0].input.UpdateExpression);
+  });
+
+  it('countAttempt refuses for a second when the window keeps changing under it', async () => {
+    send.rejects(conditionFailed());
+    send.withArgs(sinon.match((command: object) => command.constructor.name === 'GetCommand')).resolves({}); // gone again
+    assert.deepEqual(await countAttempt('ada@example.com', 1), { allowed: false, retryAfterSeconds: 1 });
+    sinon.assert.callCount(send, 6); // three rounds of a refused update and a read
+  });
+
+  it('releaseAttempt treats a retried release that found its own first write as done', async () => {
+    send.rejects(conditionFailed());
+    await releaseAttempt({ email: 'ada@example.com', id: 'attempt-1' });
+    sinon.assert.calledOnce(send);
   });
 
   it('createUser treats a retried sign-up that found its own first write as a success', async () => {

@@ -9,10 +9,13 @@ export const DATABASE_CALLS = {
   // One conditional put. The key is the email, so the condition IS the uniqueness check: a read
   // first would cost a second call and still race with another sign-up.
   'POST /user': 1,
-  // Two reads, sent at once: the failed-attempts counter and the account (its password hash),
-  // both needed before bcrypt runs. Then one put of the new session. (A BatchGetItem would make
-  // the two reads one call, with the same read units and the same latency as two parallel reads.)
-  'POST /session': 3,
+  // Two calls sent at once, both needed before bcrypt runs: one conditional update counts the
+  // attempt in the email's log-in window (refused when it is full: a read-then-write would let
+  // simultaneous guesses all through), and a read of the account (its password hash). Then, at
+  // once, the put of the new session and one update that gives the attempt back (a right
+  // password is no failure). A wrong password makes 2 calls, a refused one 3 (the window is read
+  // for Retry-After), and the first attempt after a window ended 2 more (read, then a new window).
+  'POST /session': 4,
   // One conditional update swaps the refresh token's hash. Its condition checks the presented
   // token, owner, client, expiry and revocation, so nothing has to be read first.
   'PUT /session': 1,

@@ -12,22 +12,25 @@ interface Scenario {
   /** null stands for "no account with this email" (the module answers undefined). */
   user?: typeof account | null;
   passwordMatches?: boolean;
+  /** Seconds until the email may try again; 0: the attempt is counted and allowed. */
   retryAfter?: number;
 }
+
+const attempt = { email: 'ada@example.com', id: 'attempt-1' };
 
 function load({ user = account, passwordMatches = true, retryAfter = 0 }: Scenario = {}) {
   const stubs = {
     findUserByEmail: sinon.stub().resolves(user ?? undefined),
     verifyPassword: sinon.stub().resolves(passwordMatches),
-    secondsUntilAllowed: sinon.stub().resolves(retryAfter),
-    recordFailure: sinon.stub().resolves(),
+    countAttempt: sinon.stub().resolves(retryAfter > 0 ? { allowed: false, retryAfterSeconds: retryAfter } : { allowed: true, attempt }),
+    releaseAttempt: sinon.stub().resolves(),
     saveSession: sinon.stub().resolves(),
   };
   const { handler } = proxyquire<typeof import('./handler')>('./handler', {
     ...signingKeyStub(),
     '../../lib/users': { findUserByEmail: stubs.findUserByEmail },
     '../../lib/passwords': { verifyPassword: stubs.verifyPassword },
-    '../../lib/login-throttle': { secondsUntilAllowed: stubs.secondsUntilAllowed, recordFailure: stubs.recordFailure },
+    '../../lib/login-throttle': { countAttempt: stubs.countAttempt, releaseAttempt: stubs.releaseAttempt },
     '../../lib/sessions': { saveSession: stubs.saveSession },
   });
   return { handler, ...stubs };
@@ -38,7 +41,7 @@ const credentials = { email: ' ADA@example.com', password: 'correct horse batter
 
 describe('POST /session (createSession)', () => {
   it('answers 201 with a token pair bound to the client, and stores only the refresh token\'s hash', async () => {
-    const { handler, saveSession, recordFailure } = load();
+    const { handler, saveSession } = load();
     const result = await handler(logIn(credentials), context);
     assert.equal(result.statusCode, 201);
     const body = jsonOf<Record<string, string | number>>(result);
@@ -53,7 +56,28 @@ describe('POST /session (createSession)', () => {
     assert.deepEqual([session.userId, session.clientId, session.email], ['user-1', CLIENT_ID, 'ada@example.com']);
     assert.equal(storedHash, hashRefreshToken(String(body['refresh_token'])));
     assert.ok(!JSON.stringify(saveSession.firstCall.args).includes(String(body['refresh_token'])));
-    sinon.assert.notCalled(recordFailure);
+  });
+
+  it('counts the attempt before checking the password, and gives it back when the password is right', async () => {
+    const { handler, countAttempt, verifyPassword, releaseAttempt } = load();
+    assert.equal((await handler(logIn(credentials), context)).statusCode, 201);
+    sinon.assert.calledOnceWithMatch(countAttempt, 'ada@example.com', sinon.match.number);
+    sinon.assert.callOrder(countAttempt, verifyPassword, releaseAttempt);
+    sinon.assert.calledOnceWithExactly(releaseAttempt, attempt);
+  });
+
+  it('still logs in when giving the attempt back fails (the password was right)', async () => {
+    const { handler, releaseAttempt, saveSession } = load();
+    releaseAttempt.rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    assert.equal((await handler(logIn(credentials), context)).statusCode, 201);
+    sinon.assert.calledOnce(saveSession);
+  });
+
+  it('gives the attempt back even when the session cannot be saved (the password was right)', async () => {
+    const { handler, releaseAttempt, saveSession } = load();
+    saveSession.rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    assert.equal(problemOf(await handler(logIn(credentials), context)).status, 503);
+    sinon.assert.calledOnceWithExactly(releaseAttempt, attempt);
   });
 
   it('answers unknown email and wrong password identically, after the same bcrypt work', async () => {
@@ -65,24 +89,29 @@ describe('POST /session (createSession)', () => {
     assert.equal(problemOf(a).body.code, 'invalid_credentials');
     sinon.assert.calledOnceWithExactly(unknown.verifyPassword, 'correct horse battery', undefined);
     sinon.assert.calledOnceWithExactly(wrong.verifyPassword, 'correct horse battery', '$2b$10$stored');
-    sinon.assert.calledOnceWithMatch(unknown.recordFailure, 'ada@example.com', sinon.match.number);
-    sinon.assert.calledOnce(wrong.recordFailure);
+    // Both attempts were counted, and both stay counted: they are failures.
+    sinon.assert.calledOnceWithMatch(unknown.countAttempt, 'ada@example.com', sinon.match.number);
+    sinon.assert.calledOnce(wrong.countAttempt);
+    sinon.assert.notCalled(unknown.releaseAttempt);
+    sinon.assert.notCalled(wrong.releaseAttempt);
     sinon.assert.notCalled(unknown.saveSession);
   });
 
-  it('answers 429 with Retry-After while the email is throttled, without checking the password', async () => {
-    const { handler, verifyPassword } = load({ retryAfter: 120 });
+  it('answers 429 with Retry-After when the attempt is refused, without checking the password', async () => {
+    const { handler, verifyPassword, releaseAttempt } = load({ retryAfter: 120 });
     const result = await handler(logIn(credentials), context);
     assert.equal(problemOf(result).status, 429);
     assert.equal(problemOf(result).body.code, 'too_many_attempts');
     assert.equal(result.headers?.['Retry-After'], '120');
     sinon.assert.notCalled(verifyPassword);
+    sinon.assert.notCalled(releaseAttempt);
   });
 
-  it('refuses an unknown client with 401 invalid_client', async () => {
-    const { handler, findUserByEmail } = load();
+  it('refuses an unknown client with 401 invalid_client, without counting an attempt', async () => {
+    const { handler, findUserByEmail, countAttempt } = load();
     assert.equal(problemOf(await handler(logIn(credentials, 'intruder'), context)).body.code, 'invalid_client');
     sinon.assert.notCalled(findUserByEmail);
+    sinon.assert.notCalled(countAttempt);
   });
 
   it('answers 400 for a password bcrypt would truncate', async () => {

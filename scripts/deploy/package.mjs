@@ -10,6 +10,10 @@
  * refers to account-specific things (ARNs, VPC ids) only through CloudFormation expressions.
  * `npm run deploy -- --stage dev --package DIR` then deploys exactly these files.
  *
+ * It records the git commit it packaged (commit.json, and the template's Output SourceCommit),
+ * so that `npm run deploy` can refuse to replace a newer commit with it (promotion.mjs). The
+ * commit is read before packaging, so that what serverless writes does not count as a change.
+ *
  * Afterwards it prints each function's zip size against final/bundle-budget.json and fails if
  * one is over budget; --record-budget records the measured sizes as the new budget instead.
  */
@@ -17,6 +21,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { compareWithBudget, kilobytes, LIMIT_FACTOR, readBudget, writeBudget, zipSizes } from './bundle-budget.mjs';
 import { isMainModule, packageDirectory, parseOptions, runMain, runServerless, UsageError } from './common.mjs';
+import { currentCommit, describeCommit, recordCommit, REPOSITORY_DIR } from './promotion.mjs';
 
 /**
  * Empties the output folder of an older package, and refuses to touch a folder that holds
@@ -32,18 +37,33 @@ function clearOutputFolder(out) {
 }
 
 /**
- * @param {string[]} argv
- * @param {{ log?: (line: string) => void }} [dependencies]
+ * @typedef {object} Dependencies
+ * @property {(line: string) => void} [log]
+ * @property {typeof runServerless} [serverless]
+ * @property {string} [repoDir]  the git clone whose commit is packaged (default: this one)
  */
-export async function main(argv, { log = console.log } = {}) {
+
+/**
+ * @param {string[]} argv
+ * @param {Dependencies} [dependencies]
+ */
+export async function main(argv, { log = console.log, serverless = runServerless, repoDir = REPOSITORY_DIR } = {}) {
   const options = parseOptions(argv, { out: { type: 'string' }, 'record-budget': { type: 'boolean' } });
   const out = packageDirectory(options.stage, options['out']);
   const args = ['package', '--stage', options.stage, '--region', options.region, '--package', out];
-  if (options.dryRun) return runServerless(args, { dryRun: true, log });
+  const source = currentCommit(repoDir);
+  const commitText = source ? `commit ${describeCommit(source)}` : 'no commit (not a git clone)';
+  if (options.dryRun) {
+    const status = serverless(args, { dryRun: true, log });
+    log(`Would record ${commitText} in the package.`);
+    return status;
+  }
 
   clearOutputFolder(out); // nothing of an older package may linger
-  const status = runServerless(args, { dryRun: false, log });
+  const status = serverless(args, { dryRun: false, log });
   if (status !== 0) return status;
+  recordCommit(out, source);
+  log(`Recorded ${commitText} in the package.`);
 
   const sizes = zipSizes(out);
   if (options['record-budget'] === true) {

@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, wri
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
 import { checkFiles } from './check.mjs';
 import { loadPipelines } from './pipeline-model.mjs';
 
@@ -31,6 +32,15 @@ describe('pipelines.gocd.yaml', () => {
       assert.equal(pipeline.name, `session-api-${pipeline.environment.FUNCTION_NAME}`);
       assert.deepEqual(pipeline.stages.map((stage) => stage.name), ['unit-test', 'lint', 'code-coverage', 'deploy-dev', 'stage-for-test', 'deploy-test', 'stage-for-prod', 'deploy-prod']);
     }
+  });
+
+  it('clones the whole history (no shallow_clone): npm run deploy looks for the stack\'s commit in the package\'s history', () => {
+    /** @type {{pipelines: Record<string, {materials: Record<string, {git?: string, shallow_clone?: unknown}>}>}} */
+    const file = YAML.parse(readFileSync(pipelinesFile, 'utf8'), { version: '1.1', merge: true });
+    const shallow = Object.entries(file.pipelines).flatMap(([name, pipeline]) => Object.entries(pipeline.materials)
+      .filter(([, material]) => material.git !== undefined && material.shallow_clone === true)
+      .map(([material]) => `${name}: ${material}`));
+    assert.deepEqual(shallow, []);
   });
 });
 

@@ -1,0 +1,96 @@
+// @ts-check
+/**
+ * Starts an app's local stack (`serverless offline start --stage local`, exactly what `npm start`
+ * runs) on a free port, for tests and checks that speak HTTP to it, and records every line it
+ * prints so they can read what the functions logged.
+ *
+ *   const stack = await startLocalStack({ serviceDir: 'final' });
+ *   await fetch(`${stack.baseUrl}/ping`);
+ *   await stack.stop();
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { READY_LINE } from './index.mjs';
+import { freePort } from './ports.mjs';
+
+const START_TIMEOUT_MS = 90_000;
+
+/**
+ * @typedef {object} LocalStack
+ * @property {string} baseUrl        e.g. http://127.0.0.1:41233/local
+ * @property {Buffer} signingKey     the key the stack generated for this run
+ * @property {() => string} logs     everything the stack printed so far
+ * @property {() => Promise<void>} stop
+ */
+
+/** @param {import('node:child_process').ChildProcess} child */
+function stopProcess(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(undefined);
+    const forceKill = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(forceKill);
+      resolve(undefined);
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * @param {{ serviceDir: string, environment?: Record<string, string> }} options
+ *   serviceDir: the app folder (where serverless.yml is); environment: more variables for it
+ * @returns {Promise<LocalStack>}
+ */
+export async function startLocalStack({ serviceDir, environment = {} }) {
+  const port = await freePort();
+  // Data on disk in a temporary folder: that is where the stack keeps its generated signing key.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'local-stack-'));
+  const serverless = createRequire(path.join(path.resolve(serviceDir), 'package.json')).resolve('serverless/bin/serverless.js');
+  const child = spawn(process.execPath, [serverless, 'offline', 'start', '--stage', 'local'], {
+    cwd: serviceDir,
+    env: { ...process.env, PORT: String(port), LOCAL_DB_PATH: dataDir, ...environment },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const marker = `${READY_LINE}: `;
+  /** @type {Promise<string>} */
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the local stack was not ready after ${START_TIMEOUT_MS / 1000} s:\n${output}`)), START_TIMEOUT_MS);
+    /** @param {Buffer} chunk */
+    const onData = (chunk) => {
+      output += chunk.toString('utf8');
+      const line = output.split('\n').find((candidate) => candidate.includes(marker));
+      if (line) {
+        clearTimeout(timer);
+        resolve(line.slice(line.indexOf(marker) + marker.length).trim());
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the local stack stopped (exit code ${code}) before it was ready:\n${output}`));
+    });
+  });
+  let printedUrl;
+  try {
+    printedUrl = await ready;
+  } catch (error) {
+    await stopProcess(child);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    // The banner says localhost; clients use the loopback address it listens on.
+    baseUrl: printedUrl.replace('localhost', '127.0.0.1'),
+    signingKey: Buffer.from(readFileSync(path.join(dataDir, 'signing-key'), 'utf8').trim(), 'base64'),
+    logs: () => output,
+    stop: async () => {
+      await stopProcess(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,155 @@
+// @ts-check
+/**
+ * The chapters of the workshop: numbered folders chapters/NN-name/, each a complete app (the
+ * state of the code at the END of that chapter) plus what describes it:
+ *
+ *   chapter.json   title, minutes, goals, and the files its lesson adds, changes and removes
+ *   checks/        the chapter's checks (`npm test` in the folder, `workshop verify`)
+ *   README.md      a short page for GitHub readers
+ *
+ * Everything else in the folder is the app, which is what `goto` copies into your workspace and
+ * what the declared-changes check compares between chapters. final/ is the app past the last
+ * chapter; final/beyond-the-slot.json declares what it has that no chapter teaches (and, like a
+ * chapter's README.md, is not part of the app).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * @typedef {object} Changes  paths relative to the app folder; a glob `dir/**` covers a folder
+ * @property {string[]} added
+ * @property {string[]} changed
+ * @property {string[]} removed
+ */
+
+/**
+ * @typedef {object} Chapter
+ * @property {number} number
+ * @property {string} folder       e.g. "03-log-in"
+ * @property {string} dir          absolute path
+ * @property {string} title
+ * @property {number} minutes      0 for the starting point
+ * @property {string[]} goals
+ * @property {string} page         the chapter's page on the website, e.g. "/chapters/03-log-in"
+ * @property {Changes} changes
+ */
+
+const FOLDER = /^(\d{2})-[a-z0-9][a-z0-9-]*$/;
+
+/** Files and folders that are not part of an app: metadata, dependencies, build output. */
+export const CHAPTER_METADATA = ['chapter.json', 'checks', 'README.md', 'beyond-the-slot.json'];
+export const NOT_APP_FILES = ['node_modules', '.serverless', '.esbuild', '.nyc_output', 'coverage', 'reports', 'dist', '.local', '.workshop.json'];
+const NOT_APP_PATTERNS = [/^\.serverless-/, /\.tsbuildinfo$/];
+
+/**
+ * The repository the workshop runs in: the nearest folder above `from` with a chapters/ folder
+ * and a package.json, else the one this package belongs to.
+ * @param {string} [from]
+ */
+export function repositoryRoot(from = process.cwd()) {
+  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'chapters')) && existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) break;
+  }
+  return fileURLToPath(new URL('../..', import.meta.url));
+}
+
+/**
+ * @param {unknown} list
+ * @param {string} where
+ * @returns {string[]}
+ */
+function stringList(list, where) {
+  if (list === undefined) return [];
+  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) throw new Error(`${where} must be a list of strings`);
+  return list;
+}
+
+/**
+ * @param {unknown} data the parsed chapter.json
+ * @param {string} where its path, for error messages
+ */
+export function validateChapter(data, where) {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error(`${where}: must hold a JSON object`);
+  const { title, minutes, goals, changes = {} } = /** @type {Record<string, any>} */ (data);
+  if (typeof title !== 'string' || title.trim() === '') throw new Error(`${where}: "title" must be a non-empty string`);
+  if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 0) throw new Error(`${where}: "minutes" must be a whole number of minutes`);
+  return {
+    title,
+    minutes,
+    goals: stringList(goals, `${where}: "goals"`),
+    changes: {
+      added: stringList(changes.added, `${where}: "changes.added"`),
+      changed: stringList(changes.changed, `${where}: "changes.changed"`),
+      removed: stringList(changes.removed, `${where}: "changes.removed"`),
+    },
+  };
+}
+
+/**
+ * Every chapter, in order.
+ * @param {string} [root] the repository
+ * @returns {Chapter[]}
+ */
+export function loadChapters(root = repositoryRoot()) {
+  const folder = path.join(root, 'chapters');
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && FOLDER.test(entry.name))
+    .map((entry) => {
+      const where = `chapters/${entry.name}/chapter.json`;
+      let data;
+      try {
+        data = JSON.parse(readFileSync(path.join(root, where), 'utf8'));
+      } catch (error) {
+        throw new Error(`${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+      return {
+        number: Number(FOLDER.exec(entry.name)?.[1]),
+        folder: entry.name,
+        dir: path.join(folder, entry.name),
+        page: `/chapters/${entry.name}`,
+        ...validateChapter(data, where),
+      };
+    })
+    .sort((a, b) => a.number - b.number);
+}
+
+/**
+ * The chapter with this number, or an error that lists the real ones.
+ * @param {Chapter[]} chapters
+ * @param {number} number
+ */
+export function chapterNumbered(chapters, number) {
+  const chapter = chapters.find((candidate) => candidate.number === number);
+  if (!chapter) {
+    const known = chapters.map((candidate) => candidate.number).join(', ');
+    throw new Error(`There is no chapter ${number}. The chapters are ${known}.`);
+  }
+  return chapter;
+}
+
+/**
+ * The files of the app in `dir`, relative to it with forward slashes, sorted. Leaves out
+ * dependencies, build output and, with `chapter`, the chapter's own metadata.
+ * @param {string} dir
+ * @param {{ chapter?: boolean }} [options]
+ * @returns {string[]}
+ */
+export function appFiles(dir, { chapter = true } = {}) {
+  const skipped = new Set([...NOT_APP_FILES, ...(chapter ? CHAPTER_METADATA : [])]);
+  /** @type {string[]} */
+  const files = [];
+  /** @param {string} relative */
+  const walk = (relative) => {
+    for (const entry of readdirSync(path.join(dir, relative), { withFileTypes: true })) {
+      if (skipped.has(entry.name) || NOT_APP_PATTERNS.some((pattern) => pattern.test(entry.name))) continue;
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(child);
+      else if (entry.isFile()) files.push(child);
+    }
+  };
+  walk('');
+  return files.sort();
+}

@@ -1,0 +1,300 @@
+// @ts-check
+/**
+ * What a chapter's checks (chapters/NN-name/checks/*.check.ts) are written with. A check is a
+ * mocha test with a learner's words around it: its title says what your code must do, its
+ * failure says what is missing and where the chapter explains it, and it has hints.
+ *
+ *   check('POST /user creates an account', {
+ *     explained: 'Bind the route',                  // a heading of the chapter's page
+ *     hints: ['a nudge', 'the file and function', 'the shape of the code'],
+ *   }, async () => {
+ *     const answer = await call('POST', '/user', { json: { email, password }, clientId: true });
+ *     expectStatus(answer, 201, { 404: 'the route is not in serverless.yml yet' });
+ *   });
+ *
+ * Checks run against an app folder, the target (WORKSHOP_TARGET): your workspace, a chapter's own
+ * folder, or final/. Those that speak HTTP start the target's local stack once, on first use, or
+ * use a deployed API (WORKSHOP_URL, `workshop verify --url`). A check that needs what only the
+ * local stack shows (its logs, its signing key, its database) says so with `local: 'why'`, and is
+ * skipped against a deployed API.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { ListTablesCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { startDynamoDB } from '@session-api/local-stack/dynamodb.mjs';
+import { startLocalStack } from '@session-api/local-stack/start.mjs';
+import { readServiceResources } from '@session-api/local-stack/service-resources.mjs';
+import YAML from 'yaml';
+
+/**
+ * @typedef {object} CheckMeta
+ * @property {string} explained        the heading of the chapter's page that explains it
+ * @property {string[]} hints          from a nudge to the shape of the code
+ * @property {string} [local]          why it needs the local stack (skipped against --url)
+ * @property {number} [timeoutMs]
+ */
+
+/**
+ * @typedef {object} Api  the API under check: the target's local stack, or a deployed one
+ * @property {string} baseUrl
+ * @property {boolean} remote
+ * @property {() => string} logs              the local stack's output (local only)
+ * @property {() => Buffer} signingKey        the local stack's key (local only)
+ * @property {(table: string) => Promise<Record<string, any>[]>} scan   a table's items (local only)
+ */
+
+/** The app under check. */
+export function target() {
+  const dir = process.env['WORKSHOP_TARGET'];
+  if (!dir) throw new Error('WORKSHOP_TARGET is not set: run checks with `workshop verify` (or `npm test` in a chapter folder)');
+  return dir;
+}
+
+/** The client id of every request that needs one (the local stage registers workshop-web). */
+export const CLIENT_ID = process.env['WORKSHOP_CLIENT_ID'] ?? 'workshop-web';
+/** A second registered client, to show that tokens are bound to theirs. */
+export const OTHER_CLIENT_ID = process.env['WORKSHOP_OTHER_CLIENT_ID'] ?? 'workshop-cli';
+
+/**
+ * Declares a check: a mocha test with its explanation and hints.
+ * @param {string} title what the attendee's code must do
+ * @param {CheckMeta} meta
+ * @param {() => Promise<void> | void} body
+ */
+export function check(title, meta, body) {
+  const test = it(title, async function () {
+    if (meta.local && process.env['WORKSHOP_URL']) {
+      /** @type {any} */ (this.test).skipReason = meta.local;
+      this.skip();
+    }
+    await body();
+  });
+  if (meta.timeoutMs) test.timeout(meta.timeoutMs);
+  /** @type {any} */ (test).workshop = meta;
+  return test;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API: started once, on the first check that calls it, and stopped after the last check.
+
+/** @type {Promise<Api> | undefined} */
+let running;
+/** @type {(() => Promise<void>) | undefined} */
+let stopRunning;
+
+/** The API under check: the target's local stack (started on first use), or WORKSHOP_URL. */
+export function api() {
+  running ??= startApi();
+  return running;
+}
+
+/** @returns {Promise<Api>} */
+async function startApi() {
+  const remote = process.env['WORKSHOP_URL'];
+  if (remote) {
+    const localOnly = (/** @type {string} */ what) => () => {
+      throw new Error(`${what} of a deployed API cannot be read: mark this check local`);
+    };
+    return { baseUrl: remote.replace(/\/+$/, ''), remote: true, logs: localOnly('the logs'), signingKey: localOnly('the signing key'), scan: localOnly('the database') };
+  }
+  // Our own DynamoDB, handed to the stack, so that checks can look into the tables.
+  const dynamodb = await startDynamoDB();
+  let stack;
+  try {
+    stack = await startLocalStack({ serviceDir: target(), environment: { DYNAMODB_ENDPOINT: dynamodb.endpoint } });
+  } catch (error) {
+    await dynamodb.close();
+    const output = error instanceof Error ? error.message : String(error);
+    throw new Error(`npm start failed, so nothing could be called. The last lines it printed:\n${output.split('\n').slice(-15).join('\n')}`, { cause: error });
+  }
+  const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  stopRunning = async () => {
+    client.destroy();
+    await stack.stop();
+    await dynamodb.close();
+  };
+  return {
+    baseUrl: stack.baseUrl,
+    remote: false,
+    logs: stack.logs,
+    signingKey: () => stack.signingKey,
+    scan: async (table) => {
+      const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+      const name = TableNames.find((candidate) => candidate === table || candidate.endsWith(`-${table}`));
+      if (!name) throw new Error(`there is no ${table} table (tables: ${TableNames.join(', ') || 'none'}): is it in serverless.yml's resources?`);
+      const { Items = [] } = await client.send(new ScanCommand({ TableName: name, ConsistentRead: true }));
+      return Items.map((item) => unmarshall(item));
+    },
+  };
+}
+
+/** Stops what the checks started (mocha's root hook, see hooks.cjs). */
+export async function stopApi() {
+  await stopRunning?.();
+  running = undefined;
+  stopRunning = undefined;
+}
+
+/**
+ * @typedef {object} Answer
+ * @property {number} status
+ * @property {Record<string, string>} headers   lower-case names
+ * @property {string} text
+ * @property {any} json                          the parsed body, or undefined
+ * @property {number} durationMs
+ * @property {string} request                    e.g. "POST /user"
+ */
+
+/**
+ * One HTTP call to the API under check.
+ * @param {string} method
+ * @param {string} route e.g. "/user"
+ * @param {{ json?: unknown, body?: string | Buffer, headers?: Record<string, string>, clientId?: boolean | string, token?: string }} [options]
+ * @returns {Promise<Answer>}
+ */
+export async function call(method, route, options = {}) {
+  const { baseUrl } = await api();
+  /** @type {Record<string, string>} */
+  const headers = { ...options.headers };
+  if (options.json !== undefined) headers['content-type'] ??= 'application/json';
+  if (options.clientId) headers['x-client-id'] = options.clientId === true ? CLIENT_ID : options.clientId;
+  if (options.token) headers['authorization'] = `Bearer ${options.token}`;
+  const body = options.json !== undefined ? JSON.stringify(options.json) : options.body;
+  const started = performance.now();
+  const response = await fetch(`${baseUrl}${route}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const text = await response.text();
+  let json;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: Object.fromEntries(response.headers), text, json, durationMs: performance.now() - started, request: `${method} ${route}` };
+}
+
+/**
+ * Fails unless the answer has the expected status, saying why in the attendee's words.
+ * @param {Answer} answer
+ * @param {number} expected
+ * @param {Record<number, string>} [whenInstead] what each other status means, e.g. { 404: 'the route is not in serverless.yml yet' }
+ */
+export function expectStatus(answer, expected, whenInstead = {}) {
+  if (answer.status === expected) return;
+  const meaning = whenInstead[answer.status] ?? GENERIC_MEANINGS[answer.status];
+  const detail = answer.json?.detail ? ` ("${answer.json.detail}")` : '';
+  throw new Error(`${answer.request} answered ${answer.status}${detail}, not ${expected}${meaning ? `: ${meaning}` : ''}.`);
+}
+
+/** @type {Record<number, string>} */
+const GENERIC_MEANINGS = {
+  404: 'the route does not exist: is it in serverless.yml with this method and path?',
+  500: 'the function threw: read the terminal of the local stack (or the logs) for the error',
+  502: 'the function crashed or answered something that is not an API Gateway response',
+};
+
+/**
+ * Fails unless the answer is an RFC 9457 problem document with this code.
+ * @param {Answer} answer
+ * @param {number} status
+ * @param {string} code
+ * @param {Record<number, string>} [whenInstead]
+ */
+export function expectProblem(answer, status, code, whenInstead = {}) {
+  expectStatus(answer, status, whenInstead);
+  assert.match(answer.headers['content-type'] ?? '', /^application\/problem\+json/, `${answer.request}: a ${status} must be a problem document (Content-Type: application/problem+json)`);
+  assert.equal(answer.json?.code, code, `${answer.request}: the problem's code must be "${code}" (it was ${JSON.stringify(answer.json?.code)})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The app's own files.
+
+/**
+ * The text of a file of the target, or undefined when it does not exist.
+ * @param {string} relative
+ */
+export function appFile(relative) {
+  const file = path.join(target(), relative);
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+/** The target's serverless.yml, parsed (its `resources` with their includes resolved). */
+export function serverlessYml() {
+  const text = appFile('serverless.yml');
+  if (text === undefined) throw new Error('there is no serverless.yml in the app folder');
+  /** @type {any} */
+  const service = YAML.parse(text, { merge: true }) ?? {};
+  return { ...service, resources: { Resources: readServiceResources(target()) } };
+}
+
+/**
+ * Loads a module of the target (TypeScript too), e.g. loadModule('src/lib/passwords').
+ * @param {string} relative
+ * @returns {any}
+ */
+export function loadModule(relative) {
+  const requireFromTarget = createRequire(path.join(target(), 'package.json'));
+  requireFromTarget('@session-api/quality/register-typescript');
+  return requireFromTarget(path.join(target(), relative));
+}
+
+/**
+ * @typedef {object} TestRun
+ * @property {number} passes
+ * @property {number} failures
+ * @property {{ title: string, message: string }[]} failed
+ * @property {string} output
+ */
+
+/**
+ * Runs some of the target's own mocha tests (its .mocharc.json applies) and reports what ran.
+ * @param {string[]} specs e.g. ['src/functions/ping/**\/*.test.ts']
+ * @returns {TestRun}
+ */
+export function runAppTests(specs) {
+  const mocha = createRequire(import.meta.url).resolve('mocha/bin/mocha.js');
+  const result = spawnSync(process.execPath, [mocha, '--reporter', 'json', ...specs], { cwd: target(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, FORCE_COLOR: '0' } });
+  const start = result.stdout.indexOf('{\n');
+  /** @type {any} */
+  let report;
+  try {
+    report = JSON.parse(result.stdout.slice(Math.max(start, 0)));
+  } catch {
+    return { passes: 0, failures: 1, failed: [{ title: 'the tests could not run', message: `${result.stderr}${result.stdout}`.trim().split('\n').slice(0, 12).join('\n') }], output: `${result.stdout}${result.stderr}` };
+  }
+  return {
+    passes: report.stats.passes,
+    failures: report.stats.failures,
+    failed: report.failures.map((/** @type {any} */ failure) => ({ title: failure.fullTitle, message: failure.err?.message ?? '' })),
+    output: `${result.stdout}${result.stderr}`,
+  };
+}
+
+/**
+ * Fails unless tests of the target matching `specs` exist, ran, and passed.
+ * @param {string[]} specs
+ * @param {string} what e.g. "ping's unit tests (src/functions/ping/handler.test.ts)"
+ */
+export function expectAppTestsPass(specs, what) {
+  const run = runAppTests(specs);
+  if (run.passes + run.failures === 0) throw new Error(`no test ran: write ${what}`);
+  if (run.failures > 0) {
+    const list = run.failed.map((failure) => `  - ${failure.title}: ${failure.message.split('\n')[0]}`).join('\n');
+    throw new Error(`${run.failures} of ${run.passes + run.failures} of ${what} failed:\n${list}`);
+  }
+}
+
+/**
+ * Runs an npm script of the target: `npm run NAME -- ARGS`.
+ * @param {string} script
+ * @param {string[]} [args]
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv }} [options]
+ */
+export function runScript(script, args = [], { cwd = target(), env = process.env } = {}) {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const result = spawnSync(npm, ['run', script, ...(args.length ? ['--', ...args] : [])], { cwd, env: { ...env, FORCE_COLOR: '0' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+}

@@ -1,0 +1,100 @@
+// @ts-check
+/**
+ * The mocha reporter of `workshop verify`: one line per check as it runs (a spinner on a check
+ * that takes a while, in a terminal), then, for each check that failed, the reason in plain
+ * words and where the chapter explains it. It also writes every result to the JSON file named by
+ * WORKSHOP_RESULTS, which `workshop hint`, `status` and the chapters' chain read.
+ *
+ * CommonJS on purpose: mocha loads reporters with require().
+ */
+const { writeFileSync } = require('node:fs');
+const Mocha = require('mocha');
+
+const { EVENT_RUN_END, EVENT_TEST_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING, EVENT_HOOK_END } = Mocha.Runner.constants;
+const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+const SLOW_MS = 700;
+const colour = (/** @type {number} */ code) => (/** @type {string} */ text) => (process.stdout.isTTY && !process.env['NO_COLOR'] ? `\u001b[${code}m${text}\u001b[0m` : text);
+const [green, red, dim, bold] = [colour(32), colour(31), colour(2), colour(1)];
+
+/**
+ * @typedef {object} CheckResult
+ * @property {string} title
+ * @property {'passed' | 'failed' | 'skipped'} state
+ * @property {number} durationMs
+ * @property {string} [reason]       why it failed, or why it was skipped
+ * @property {string} [explained]    the heading of the chapter's page that explains it
+ * @property {string[]} [hints]
+ */
+
+/** @param {any} test */
+function metaOf(test) {
+  return test?.workshop ?? {};
+}
+
+/** @param {unknown} error */
+function reasonOf(error) {
+  if (error instanceof Error) {
+    // An assertion's own message is the reason; its generated diff adds nothing for a learner.
+    return error.message.replace(/\n\n\+ actual - expected[\s\S]*$/, '').trim();
+  }
+  return String(error);
+}
+
+class WorkshopReporter {
+  /** @param {Mocha.Runner} runner */
+  constructor(runner) {
+    /** @type {CheckResult[]} */
+    const results = [];
+    /** @type {NodeJS.Timeout | undefined} */
+    let spinner;
+    let started = 0;
+    const chapter = process.env['WORKSHOP_CHAPTER_TITLE'];
+    if (chapter) console.log(bold(chapter));
+
+    const stopSpinner = () => {
+      if (spinner) {
+        clearInterval(spinner);
+        spinner = undefined;
+        process.stdout.write('\r\u001b[2K');
+      }
+    };
+
+    runner.on(EVENT_TEST_BEGIN, (test) => {
+      started = Date.now();
+      if (!process.stdout.isTTY) return;
+      let frame = 0;
+      spinner = setInterval(() => {
+        if (Date.now() - started < SLOW_MS) return;
+        const seconds = ((Date.now() - started) / 1000).toFixed(0);
+        process.stdout.write(`\r\u001b[2K  ${SPINNER[frame++ % SPINNER.length]} ${test.title} ${dim(`${seconds} s`)}`);
+      }, 100);
+    });
+    runner.on(EVENT_TEST_PASS, (test) => {
+      stopSpinner();
+      const durationMs = Date.now() - started;
+      results.push({ title: test.title, state: 'passed', durationMs, ...metaOf(test) });
+      console.log(`  ${green('✔')} ${test.title}${durationMs >= SLOW_MS ? dim(` (${(durationMs / 1000).toFixed(1)} s)`) : ''}`);
+    });
+    runner.on(EVENT_TEST_FAIL, (test, error) => {
+      stopSpinner();
+      // A failed hook is not a check; only mocha's own bookkeeping reaches here that way.
+      if (test.type === 'hook') return;
+      results.push({ title: test.title, state: 'failed', durationMs: Date.now() - started, reason: reasonOf(error), ...metaOf(test) });
+      console.log(`  ${red('✖')} ${test.title}`);
+    });
+    runner.on(EVENT_TEST_PENDING, (test) => {
+      stopSpinner();
+      const reason = /** @type {any} */ (test).skipReason ?? 'skipped';
+      results.push({ title: test.title, state: 'skipped', durationMs: 0, reason, ...metaOf(test) });
+      console.log(`  ${dim(`- ${test.title} (skipped: ${reason})`)}`);
+    });
+    runner.on(EVENT_HOOK_END, () => undefined);
+    runner.once(EVENT_RUN_END, () => {
+      stopSpinner();
+      const file = process.env['WORKSHOP_RESULTS'];
+      if (file) writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    });
+  }
+}
+
+module.exports = WorkshopReporter;

@@ -35,6 +35,39 @@ describe('email', () => {
     assert.equal(emailSchema.safeParse(`a${at254}`).success, false);
   });
 
+  /** The messages of a refused email (what parseJsonBody shows after "email: "). */
+  function refusal(raw: string): string[] {
+    const parsed = emailSchema.safeParse(raw);
+    assert.equal(parsed.success, false, `${JSON.stringify(raw)} was accepted`);
+    return parsed.error?.issues.map((issue) => issue.message) ?? [];
+  }
+
+  for (const [label, raw] of [
+    ['a zero-width space in front', '\u200bname@example.com'],
+    ['a NUL at the end', 'name@example.com\u0000'],
+    ['a line feed inside', 'name\n@example.com'],
+    ['a right-to-left mark', 'name@exam\u200fple.com'],
+    ['a soft hyphen (invisible when not at a line end)', 'na\u00adme@example.com'],
+    ['a zero-width joiner', 'name\u200d@example.com'],
+  ] as const) {
+    it(`refuses ${label} (control and format characters, Unicode Cc and Cf), with a message that says so`, () => {
+      assert.deepEqual(refusal(raw), ['must not contain control or invisible characters (such as a zero-width space)']);
+    });
+  }
+
+  it('still trims tabs and spaces around the address (they are control characters too)', () => {
+    assert.equal(emailSchema.parse('\t name@example.com \r\n'), 'name@example.com');
+  });
+
+  for (const [label, raw] of [
+    ['U+FFFD, what bytes that are not UTF-8 become', 'na\ufffdme@example.com'],
+    ['a lone surrogate', 'na\ud800me@example.com'],
+  ] as const) {
+    it(`refuses ${label}, with a message that says so`, () => {
+      assert.match(refusal(raw).join('; '), /must be valid UTF-8 text/);
+    });
+  }
+
   it('refuses non-strings', () => {
     assert.equal(emailSchema.safeParse(['ada@example.com']).success, false);
     assert.equal(emailSchema.safeParse(42).success, false);

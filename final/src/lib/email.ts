@@ -4,8 +4,17 @@
  * what is stored and compared, never the raw input.
  */
 import { z } from 'zod';
+import { unicodeText } from './text';
 
 export const MAX_EMAIL_LENGTH = 254; // RFC 5321's limit on a forward path
+
+/**
+ * Control characters (Unicode category Cc: NUL, line feeds, ...) and format characters (Cf:
+ * zero-width spaces, joiners, direction marks, ...) are invisible: "\u200bann@example.com" looks
+ * like "ann@example.com" but would be another account. Tabs and spaces around the address are
+ * trimmed before this check; anything left inside is refused.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
 
 export function canonicalEmail(raw: string): string {
   return raw.trim().normalize('NFC').toLowerCase();
@@ -15,9 +24,9 @@ export function canonicalEmail(raw: string): string {
  * A zod schema that canonicalizes first, then checks the result. Non-ASCII addresses
  * (RFC 6531, "zoé@exämple.com") are allowed: that is why the email is Unicode-normalized.
  */
-export const emailSchema = z
-  .string()
+export const emailSchema = unicodeText
   .transform(canonicalEmail)
+  .pipe(z.string().refine((email) => !INVISIBLE.test(email), { message: 'must not contain control or invisible characters (such as a zero-width space)' }))
   .pipe(
     z
       .email({ pattern: z.regexes.unicodeEmail, message: 'must be an email address' })

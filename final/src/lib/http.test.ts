@@ -240,3 +240,33 @@ describe('http: what an error logs', () => {
     assert.deepEqual(thrown, { name: 'unknown', message: '42' });
   });
 });
+
+describe('http: bodies that are not UTF-8', () => {
+  const passwordSchema = z.strictObject({ password: z.string() });
+  /** A base64-encoded body (as API Gateway hands over raw bytes): `{"password":"<bytes>"}`. */
+  function base64Event(passwordBytes: Buffer) {
+    const event = apiEvent({ json: {} });
+    event.body = Buffer.concat([Buffer.from('{"password":"'), passwordBytes, Buffer.from('"}')]).toString('base64');
+    event.isBase64Encoded = true;
+    return event;
+  }
+
+  for (const [label, bytes] of [
+    ['FF bytes', [0xff, 0xff, 0xff, 0xff, 0xff, 0xff]],
+    ['FE bytes', [0xfe, 0xfe, 0xfe, 0xfe, 0xfe, 0xfe]],
+    ['a truncated two-byte sequence', [0xc3]],
+    ['an overlong encoding of "/"', [0xc0, 0xaf]],
+    ['an encoded surrogate (CESU-8)', [0xed, 0xa0, 0x80]],
+  ] as const) {
+    it(`refuses ${label} in a base64-encoded body with 400, rather than turning them into U+FFFD`, () => {
+      const problem = problemFrom(() => parseJsonBody(base64Event(Buffer.concat([Buffer.from(bytes), Buffer.from('validtail123')])), passwordSchema));
+      assert.equal(problem.status, 400);
+      assert.equal(problem.code, 'invalid_request');
+      assert.match(problem.detail, /UTF-8/);
+    });
+  }
+
+  it('still reads a base64-encoded body of valid UTF-8, multi-byte characters included', () => {
+    assert.deepEqual(parseJsonBody(base64Event(Buffer.from('zoé-🔑-validtail')), passwordSchema), { password: 'zoé-🔑-validtail' });
+  });
+});

@@ -42,6 +42,13 @@ function isJsonContentType(contentType: string | undefined): boolean {
 }
 
 /**
+ * Decodes UTF-8 and throws on bytes that are not UTF-8. Only a base64-encoded body still has its
+ * bytes; a text body arrives already decoded, where invalid bytes became U+FFFD (the schemas of
+ * emails and passwords refuse that character).
+ */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
  * Reads the request body as JSON and validates it against a zod schema. Every way it can go
  * wrong is a 4xx problem: never a 500, because bad input is the client's mistake.
  */
@@ -56,9 +63,17 @@ export function parseJsonBody<Schema extends z.ZodType>(
   if (raw.byteLength > MAX_BODY_BYTES) {
     throw new Problem('payload_too_large', `The body must be at most ${MAX_BODY_BYTES} bytes.`);
   }
+  let text: string;
+  try {
+    // Strict: bytes that are not UTF-8 are refused. Buffer's toString would turn each into
+    // U+FFFD, so that two different byte strings (FF FF ... and FE FE ...) became one password.
+    text = strictUtf8.decode(raw);
+  } catch {
+    throw new Problem('invalid_request', 'The body is not valid UTF-8.');
+  }
   let json: unknown;
   try {
-    json = JSON.parse(raw.toString('utf8'));
+    json = JSON.parse(text);
   } catch {
     throw new Problem('invalid_request', 'The body is not valid JSON.');
   }

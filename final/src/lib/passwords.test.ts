@@ -40,6 +40,22 @@ describe('passwords', () => {
     });
   });
 
+  describe('damaged text, for a new password and at log-in', () => {
+    // FF FF FF FF FF FF and FE FE FE FE FE FE both arrive as six U+FFFD: one password for two.
+    for (const [label, password] of [
+      ['U+FFFD (what bytes that are not UTF-8 become)', '\ufffd'.repeat(6) + 'validtail123'],
+      ['a lone surrogate', '\ud800validtail123'],
+    ] as const) {
+      it(`refuses ${label}, with a message that says so`, () => {
+        for (const schema of [newPasswordSchema, loginPasswordSchema]) {
+          const parsed = schema.safeParse(password);
+          assert.equal(parsed.success, false);
+          assert.match(parsed.error?.issues[0]?.message ?? '', /must be valid UTF-8 text/);
+        }
+      });
+    }
+  });
+
   describe('rules at log-in', () => {
     it('refuses an empty password or one bcrypt would truncate', () => {
       assert.equal(loginPasswordSchema.safeParse('').success, false);

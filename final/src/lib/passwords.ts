@@ -7,6 +7,7 @@
 import bcrypt from 'bcryptjs';
 import { z } from 'zod';
 import { positiveInteger, setting } from './config';
+import { unicodeText } from './text';
 
 /** bcrypt's cost (config/<stage>.yml bcryptCost): OWASP asks for at least 10. */
 const bcryptCost = setting('BCRYPT_COST', positiveInteger.pipe(z.number().min(10, { error: 'must be at least 10' }).max(31)));
@@ -20,9 +21,11 @@ const characters = (text: string): number => [...text].length;
 
 /**
  * "é" typed on one keyboard may arrive as one code point and on another as "e" plus an accent:
- * NFKC makes them the same password. The limits apply to what is actually hashed.
+ * NFKC makes them the same password. The limits apply to what is actually hashed. A password
+ * holding U+FFFD is refused (text.ts): bytes that are not UTF-8 become that character, so
+ * different passwords would otherwise hash alike.
  */
-const normalizedPassword = z.string().transform((password) => password.normalize('NFKC'));
+const normalizedPassword = unicodeText.transform((password) => password.normalize('NFKC'));
 
 export const newPasswordSchema = normalizedPassword
   .refine((password) => characters(password) >= MIN_PASSWORD_CHARACTERS, {

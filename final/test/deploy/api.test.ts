@@ -13,6 +13,7 @@ const GATEWAY_RESPONSES: Record<string, string | undefined> = {
   AUTHORIZER_FAILURE: '503',
   MISSING_AUTHENTICATION_TOKEN: '404',
   THROTTLED: '429',
+  REQUEST_TOO_LARGE: '413',
   DEFAULT_4XX: undefined, // keeps the status of the error
   DEFAULT_5XX: undefined,
 };

@@ -52,8 +52,20 @@ function allows(policy, methodArn) {
   const matches = (/** @type {string} */ pattern) =>
     new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`).test(methodArn);
   const covers = (/** @type {any} */ statement) => [statement?.Resource].flat().some((resource) => typeof resource === 'string' && matches(resource));
-  if (statements.some((statement) => statement?.Effect === 'Deny' && covers(statement))) return false;
-  return statements.some((statement) => statement?.Effect === 'Allow' && covers(statement));
+  if (statements.some((/** @type {any} */ statement) => statement?.Effect === 'Deny' && covers(statement))) return false;
+  return statements.some((/** @type {any} */ statement) => statement?.Effect === 'Allow' && covers(statement));
+}
+
+/**
+ * serverless-offline answers every request that has an Origin header with that origin and
+ * `Access-Control-Allow-Credentials: true`, its own CORS added as the answer leaves. API Gateway
+ * adds nothing to a Lambda proxy answer (CORS is the routes' preflight and the functions' own
+ * headers), so once authorization is done the Origin is taken out of the headers that step reads.
+ * The function still gets it: serverless-offline builds the event from the raw headers.
+ * @param {any} request a hapi request
+ */
+function hideOriginFromOfflineCors(request) {
+  delete request.headers.origin;
 }
 
 /** @param {Record<string, unknown> | undefined} context API Gateway passes context values on as strings */
@@ -67,6 +79,7 @@ function stringified(context = {}) {
  */
 async function invoke(functionName, event) {
   const response = await fetch(settings.invokeUrl(functionName), { method: 'POST', body: JSON.stringify(event) });
+  /** @type {any} what the function returned: a policy, or an error */
   const payload = await response.json().catch(() => undefined);
   const failed = response.headers.has('x-amz-function-error') || (payload && typeof payload === 'object' && 'errorMessage' in payload);
   return { failed, payload };
@@ -84,7 +97,11 @@ module.exports = function localAuthorizerStrategy(endpoint, functionKey, method,
   const authorizer = endpoint.authorizer;
   if (!authorizer) {
     // A route without an authorizer: nothing to check.
-    return { name, scheme: name, getAuthenticateFunction: () => ({ authenticate: (/** @type {any} */ _request, /** @type {any} */ h) => h.authenticated({ credentials: {} }) }) };
+    const authenticate = (/** @type {any} */ request, /** @type {any} */ h) => {
+      hideOriginFromOfflineCors(request);
+      return h.authenticated({ credentials: {} });
+    };
+    return { name, scheme: name, getAuthenticateFunction: () => ({ authenticate }) };
   }
   const authorizerName = typeof authorizer === 'string' ? authorizer : authorizer.name;
   const identityHeader = String(authorizer.identitySource ?? 'method.request.header.Authorization').replace(/^method\.request\.header\./, '').toLowerCase();
@@ -92,6 +109,15 @@ module.exports = function localAuthorizerStrategy(endpoint, functionKey, method,
 
   /** @param {any} request @param {any} h */
   async function authenticate(request, h) {
+    try {
+      return await authorize(request, h);
+    } finally {
+      hideOriginFromOfflineCors(request);
+    }
+  }
+
+  /** @param {any} request @param {any} h */
+  async function authorize(request, h) {
     const identity = request.headers[identityHeader];
     // With an identity source configured, API Gateway refuses a request without it unasked.
     if (!identity) throw gatewayError('UNAUTHORIZED', 401);

@@ -5,9 +5,10 @@
  * 1. starts an embedded DynamoDB (dynalite) and creates the tables of the service's `resources`;
  * 2. generates a signing key for this run and hands it, with the database endpoint, to the
  *    functions (through provider.environment, in memory only: never written into a file);
- * 3. runs the Lambda authorizers as API Gateway does (authorizer.cjs), and puts a small proxy
- *    in front of serverless-offline that answers API Gateway's own errors with the service's
- *    gateway responses, as AWS does;
+ * 3. runs the Lambda authorizers as API Gateway does (authorizer.cjs), puts a small proxy in
+ *    front of serverless-offline that answers what API Gateway answers itself (its own errors,
+ *    with the service's gateway responses; CORS preflights; its size limits: gateway.mjs), and
+ *    gives the functions the event API Gateway would send (handlers.mjs);
  * 4. prints the base URL and three curl commands to try.
  *
  * Settings come from the environment, so `npm start` needs no flags:
@@ -22,7 +23,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createTables, startDynamoDB } from './dynamodb.mjs';
 import { gatewayResponses, startGatewayProxy } from './gateway.mjs';
+import { writeHandlerWrappers } from './handlers.mjs';
 import { freePort } from './ports.mjs';
+import { apiPaths } from './routes.mjs';
 
 const HOST = '127.0.0.1';
 const require = createRequire(import.meta.url);
@@ -52,6 +55,10 @@ export default class LocalStackPlugin {
   #dynamodb;
   /** @type {import('node:http').Server | undefined} */
   #proxy;
+  /** @type {import('./routes.mjs').ApiPath[]} */
+  #api = [];
+  /** @type {{ remove: () => Promise<void> } | undefined} */
+  #handlerWrappers;
   #serverless;
   #log;
   #port = 3000;
@@ -66,6 +73,9 @@ export default class LocalStackPlugin {
     this.#log = utils?.log ?? console;
     this.hooks = {
       'before:offline:start:init': () => this.#start(),
+      // After serverless-esbuild's bundling (its before: hook), before serverless-offline's own
+      // offline:start:init, which runs after this one because serverless.yml lists it later.
+      'offline:start:init': () => this.#wrapHandlers(),
       'before:offline:start:ready': () => this.#printWelcome(),
       'before:offline:start:end': () => this.#stop(),
     };
@@ -93,7 +103,15 @@ export default class LocalStackPlugin {
     // serverless-offline listens on private ports; the proxy takes the public one.
     const [httpPort, lambdaPort] = [await freePort(), await freePort()];
     service.custom = service.custom ?? {};
-    service.custom['serverless-offline'] = { ...service.custom['serverless-offline'], host: HOST, httpPort, lambdaPort, noPrependStageInUrl: false };
+    service.custom['serverless-offline'] = {
+      ...service.custom['serverless-offline'],
+      host: HOST,
+      httpPort,
+      lambdaPort,
+      noPrependStageInUrl: false,
+      // API Gateway passes cookies on unread; serverless-offline would refuse a malformed one.
+      disableCookieValidation: true,
+    };
     service.custom.offline = { ...service.custom.offline, customAuthenticationProvider: AUTHORIZER_PROVIDER };
     require(AUTHORIZER_PROVIDER).configure({
       invokeUrl: (/** @type {string} */ name) => `http://${HOST}:${lambdaPort}/2015-03-31/functions/${name}/invocations`,
@@ -101,12 +119,32 @@ export default class LocalStackPlugin {
       region: service.provider.region,
       stage: service.provider.stage,
     });
+    // The routes as API Gateway deploys them, CORS settings included; then the routes'
+    // `cors` is taken away from serverless-offline, whose own CORS (the request's origin echoed,
+    // credentials allowed) is not what API Gateway does: the proxy answers preflights instead.
+    this.#api = apiPaths(service.functions ?? {}, service.provider.stage);
+    for (const { events = [] } of Object.values(service.functions ?? {})) {
+      for (const event of events) if (typeof event.http === 'object') delete event.http.cors;
+    }
     this.#proxy = await startGatewayProxy({
       port: this.#port,
       host: HOST,
       target: new URL(`http://${HOST}:${httpPort}`),
       responses: gatewayResponses(resources),
+      api: this.#api,
     });
+  }
+
+  /** Points serverless-offline at the handlers' stand-ins (handlers.mjs) instead of the bundles. */
+  async #wrapHandlers() {
+    const service = this.#serverless.service;
+    const offline = service.custom['serverless-offline'];
+    // Set by a bundler (serverless-esbuild); without one there are no bundles to stand in for.
+    if (!offline.location) return;
+    const codeDir = path.resolve(this.#serverless.serviceDir, offline.location);
+    const wrappers = await writeHandlerWrappers(codeDir, service.functions ?? {});
+    this.#handlerWrappers = wrappers;
+    offline.location = wrappers.dir;
   }
 
   #printWelcome() {
@@ -134,6 +172,7 @@ export default class LocalStackPlugin {
   async #stop() {
     await new Promise((resolve) => (this.#proxy ? this.#proxy.close(() => resolve(undefined)) : resolve(undefined)));
     await this.#dynamodb?.close();
+    await this.#handlerWrappers?.remove();
   }
 }
 

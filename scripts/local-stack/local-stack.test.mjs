@@ -5,12 +5,25 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createTables, startDynamoDB, tableDefinitions } from './dynamodb.mjs';
-import { gatewayAnswer, gatewayResponses, renderTemplate, responseTypeFor, startGatewayProxy } from './gateway.mjs';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { answerBeforeIntegration, gatewayAnswer, gatewayResponses, headerBytes, MAX_HEADER_BYTES, MAX_PAYLOAD_BYTES, renderTemplate, responseTypeFor, startGatewayProxy } from './gateway.mjs';
+import { writeHandlerWrappers } from './handlers.mjs';
+import { apiPaths, findPath, preflightHeaders } from './routes.mjs';
 import { readServiceResources } from './service-resources.mjs';
 
-const { allows, GATEWAY_RESPONSE_HEADER } = createRequire(import.meta.url)('./authorizer.cjs');
+const require = createRequire(import.meta.url);
+const { allows, GATEWAY_RESPONSE_HEADER } = require('./authorizer.cjs');
+const { headersAsSent } = require('./lambda-event.cjs');
 /** The real resources of final/serverless.yml: the tooling is tested on what it will serve. */
-const resources = readServiceResources(fileURLToPath(new URL('../../final', import.meta.url)));
+const finalDir = fileURLToPath(new URL('../../final', import.meta.url));
+const resources = readServiceResources(finalDir);
+/** final/serverless.yml's functions, as YAML reads them (variables such as the CORS origin stay as text). */
+const finalFunctions = parse(readFileSync(path.join(finalDir, 'serverless.yml'), 'utf8'), { merge: true, logLevel: 'silent' }).functions;
 
 /** @param {http.Server} server */
 const portOf = (server) => /** @type {import('node:net').AddressInfo} */ (server.address()).port;
@@ -44,7 +57,7 @@ describe('local-stack', () => {
     const responses = gatewayResponses(resources);
 
     it('reads the gateway responses of the template, merge keys included', () => {
-      for (const type of ['ACCESS_DENIED', 'AUTHORIZER_FAILURE', 'DEFAULT_4XX', 'DEFAULT_5XX', 'MISSING_AUTHENTICATION_TOKEN', 'UNAUTHORIZED']) {
+      for (const type of ['ACCESS_DENIED', 'AUTHORIZER_FAILURE', 'DEFAULT_4XX', 'DEFAULT_5XX', 'MISSING_AUTHENTICATION_TOKEN', 'REQUEST_TOO_LARGE', 'UNAUTHORIZED']) {
         assert.ok(responses.has(type), `no ${type} gateway response`);
       }
       const headers = responses.get('UNAUTHORIZED')?.headers ?? {};
@@ -78,6 +91,124 @@ describe('local-stack', () => {
     });
   });
 
+  describe('routes and CORS preflights', () => {
+    const api = apiPaths(finalFunctions, 'local');
+
+    it('lists each path of the API once, with its methods, under the stage', () => {
+      const methods = Object.fromEntries(api.map(({ template, methods }) => [template, [...methods].sort()]));
+      assert.deepEqual(methods, { '/local/ping': ['GET'], '/local/user': ['GET', 'POST'], '/local/session': ['DELETE', 'GET', 'POST', 'PUT'] });
+      assert.equal(findPath(api, '/local/user?x=1')?.template, '/local/user');
+      assert.equal(findPath(api, '/user'), undefined, 'the stage is part of every path');
+    });
+
+    it('answers a preflight with the cors setting whatever the Origin, merged per path as Serverless deploys it', () => {
+      const cors = findPath(api, '/local/user')?.cors;
+      assert.ok(cors);
+      const headers = preflightHeaders(cors, 'https://attacker.example');
+      assert.deepEqual(headers, {
+        'Access-Control-Allow-Origin': '${self:custom.settings.corsOrigin}',
+        'Access-Control-Allow-Headers': 'Content-Type,Authorization,X-Client-Id',
+        'Access-Control-Allow-Methods': 'OPTIONS,GET,POST',
+        'Access-Control-Max-Age': '600',
+      });
+    });
+
+    it('follows Serverless for the settings final/ does not use: defaults, credentials, several origins, ANY, path parameters', () => {
+      const [any] = apiPaths({ f: { events: [{ http: { method: 'any', path: '/items/{id}', cors: true } }] } }, 'dev');
+      assert.ok(any?.cors);
+      assert.match(preflightHeaders(any.cors, undefined)['Access-Control-Allow-Headers'] ?? '', /^Content-Type,X-Amz-Date,Authorization,/);
+      assert.equal(preflightHeaders(any.cors, undefined)['Access-Control-Allow-Origin'], '*');
+      assert.equal(preflightHeaders(any.cors, undefined)['Access-Control-Allow-Methods'], 'OPTIONS,DELETE,GET,HEAD,PATCH,POST,PUT');
+      assert.equal(findPath([any], '/dev/items/42')?.template, '/dev/items/{id}');
+      assert.equal(findPath([any], '/dev/items/42/more'), undefined);
+
+      const [listed] = apiPaths({ f: { events: [{ http: { method: 'get', path: 'a', cors: { origins: ['https://one.example', 'https://*.two.example'], allowCredentials: true } } }] } }, 'dev');
+      assert.ok(listed?.cors);
+      assert.equal(preflightHeaders(listed.cors, 'https://app.two.example')['Access-Control-Allow-Origin'], 'https://app.two.example');
+      assert.equal(preflightHeaders(listed.cors, 'https://attacker.example')['Access-Control-Allow-Origin'], 'https://one.example');
+      assert.equal(preflightHeaders(listed.cors, undefined)['Access-Control-Allow-Credentials'], 'true');
+    });
+  });
+
+  describe('what the gateway answers before any function runs', () => {
+    const responses = gatewayResponses(resources);
+    const api = apiPaths(finalFunctions, 'local');
+    /** A request as Node parses it. @param {string} method @param {string} url @param {Record<string, string>} [headers] */
+    const request = (method, url, headers = {}) => ({
+      method,
+      url,
+      httpVersion: '1.1',
+      rawHeaders: Object.entries(headers).flat(),
+      headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),
+    });
+    const problem = (/** @type {{ body: string } | undefined} */ answer) => JSON.parse(answer?.body ?? '{}');
+
+    it('counts the request line and the header values, as API Gateway\'s limit does', () => {
+      assert.equal(headerBytes(request('GET', '/local/ping', { Host: 'a', 'X-Thing': 'bcd' })), 'GET /local/ping HTTP/1.1'.length + 4);
+    });
+
+    it('refuses headers over 10,240 bytes with a 431 problem, and takes them up to the limit', () => {
+      const line = 'GET /local/ping HTTP/1.1'.length;
+      assert.equal(answerBeforeIntegration(api, responses, request('GET', '/local/ping', { 'X-Padding': 'a'.repeat(MAX_HEADER_BYTES - line) })), undefined);
+      const refused = answerBeforeIntegration(api, responses, request('GET', '/local/ping', { 'X-Padding': 'a'.repeat(MAX_HEADER_BYTES - line + 1) }));
+      assert.equal(refused?.status, 431);
+      assert.equal(problem(refused).status, 431);
+    });
+
+    it('refuses a declared body over 10 MiB with the REQUEST_TOO_LARGE response, before reading it', () => {
+      const refused = answerBeforeIntegration(api, responses, request('POST', '/local/user', { 'Content-Length': String(MAX_PAYLOAD_BYTES + 1) }));
+      assert.equal(refused?.status, 413);
+      assert.deepEqual([problem(refused).code, problem(refused).title], ['payload_too_large', 'Payload too large']);
+      assert.equal(answerBeforeIntegration(api, responses, request('POST', '/local/user', { 'Content-Length': String(MAX_PAYLOAD_BYTES) })), undefined);
+    });
+
+    it('answers a preflight itself, and a method the path does not have as an unknown route', () => {
+      const preflight = answerBeforeIntegration(api, responses, request('OPTIONS', '/local/session', { Origin: 'https://attacker.example' }));
+      assert.equal(preflight?.status, 200);
+      assert.equal(preflight?.headers['Access-Control-Allow-Credentials'], undefined);
+      for (const method of ['PATCH', 'HEAD', 'PROPFIND']) {
+        const refused = answerBeforeIntegration(api, responses, request(method, '/local/ping'));
+        assert.deepEqual([refused?.status, problem(refused).code], [404, 'not_found'], method);
+      }
+      assert.equal(answerBeforeIntegration(api, responses, request('GET', '/local/ping')), undefined, 'a route is passed on');
+      assert.equal(answerBeforeIntegration(api, responses, request('GET', '/local/nowhere')), undefined, 'serverless-offline answers unknown paths');
+    });
+
+    it('answers in API Gateway\'s default words when the service has no gateway response for it', () => {
+      const refused = answerBeforeIntegration(api, new Map(), request('PATCH', '/local/ping'));
+      assert.deepEqual([refused?.status, refused?.body], [403, '{"message":"Missing Authentication Token"}']);
+    });
+  });
+
+  describe('the event a function gets', () => {
+    const sent = { headers: { 'X-Client-Id': 'web', 'Content-Type': 'application/json' }, multiValueHeaders: { 'X-Client-Id': ['web'] }, body: '{}' };
+
+    it('has no Content-Type when the client sent none (serverless-offline adds one)', () => {
+      assert.deepEqual(headersAsSent(sent).headers, { 'X-Client-Id': 'web' });
+      assert.equal(sent.headers['Content-Type'], 'application/json', 'the original event is left as it was');
+    });
+
+    it('keeps a Content-Type the client sent, in any case', () => {
+      const event = { headers: { 'content-type': 'text/plain' }, multiValueHeaders: { 'content-type': ['text/plain'] } };
+      assert.deepEqual(headersAsSent(event).headers, { 'content-type': 'text/plain' });
+    });
+
+    it('reaches the handler through the module written in its place', async () => {
+      const codeDir = await mkdtemp(path.join(os.tmpdir(), 'local-stack-test-'));
+      const wrappers = await writeHandlerWrappers(codeDir, { f: { handler: 'src/functions/f/handler.main' }, g: {} });
+      try {
+        await mkdir(path.join(codeDir, 'src/functions/f'), { recursive: true });
+        await writeFile(path.join(codeDir, 'src/functions/f/handler.js'), 'exports.other = 1;\nexports.main = async (event) => event.headers;\n');
+        const wrapped = require(path.join(wrappers.dir, 'src/functions/f/handler.cjs'));
+        assert.deepEqual(await wrapped.main(sent), { 'X-Client-Id': 'web' });
+        assert.equal(wrapped.other, 1, 'the module\'s other exports stay');
+      } finally {
+        await wrappers.remove();
+        await rm(codeDir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('authorizer policy', () => {
     const arn = 'arn:aws:execute-api:us-east-1:123456789012:local/local/GET/user';
     const policy = (/** @type {string} */ Effect, /** @type {string} */ Resource) => ({ Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect, Resource }] });
@@ -97,6 +228,7 @@ describe('local-stack', () => {
     /** @type {http.Server} */ let upstream;
     /** @type {http.Server} */ let proxy;
     /** @type {http.IncomingHttpHeaders} */ let seenHeaders = {};
+    let uploadedBytes = 0;
 
     before(async () => {
       upstream = http.createServer((request, response) => {
@@ -104,6 +236,10 @@ describe('local-stack', () => {
         if (request.url === '/refused') {
           response.writeHead(401, { 'content-type': 'application/json', 'access-control-allow-origin': 'http://offline.example', [GATEWAY_RESPONSE_HEADER]: 'UNAUTHORIZED' });
           response.end('{"statusCode":401,"error":"Unauthorized","message":"Unauthorized"}');
+        } else if (request.url === '/local/upload') {
+          uploadedBytes = 0;
+          request.on('data', (chunk) => (uploadedBytes += chunk.length));
+          request.on('end', () => response.end('{}'));
         } else if (request.url === '/problem') {
           response.writeHead(409, { 'content-type': 'application/problem+json' });
           response.end('{"code":"email_taken"}');
@@ -113,7 +249,8 @@ describe('local-stack', () => {
         }
       });
       await new Promise((resolve) => upstream.listen(0, '127.0.0.1', () => resolve(undefined)));
-      proxy = await startGatewayProxy({ port: 0, host: '127.0.0.1', target: new URL(`http://127.0.0.1:${portOf(upstream)}`), responses: gatewayResponses(resources) });
+      const api = apiPaths({ upload: { events: [{ http: { method: 'post', path: 'upload' } }] } }, 'local');
+      proxy = await startGatewayProxy({ port: 0, host: '127.0.0.1', target: new URL(`http://127.0.0.1:${portOf(upstream)}`), responses: gatewayResponses(resources), api });
     });
     after(async () => {
       await new Promise((resolve) => proxy.close(() => resolve(undefined)));
@@ -137,6 +274,7 @@ describe('local-stack', () => {
       const origin = response.headers.get('access-control-allow-origin');
       assert.ok(origin && !origin.includes(','), `one origin expected, got ${origin}`);
       assert.notEqual(origin, 'http://offline.example');
+      assert.equal(response.headers.get('access-control-allow-credentials'), null, 'serverless-offline\'s CORS headers are not kept');
       assert.equal((/** @type {{ code: string }} */ (await response.json())).code, 'invalid_token');
     });
 
@@ -144,6 +282,38 @@ describe('local-stack', () => {
       const response = await get('/problem');
       assert.equal(response.status, 409);
       assert.deepEqual(await response.json(), { code: 'email_taken' });
+    });
+
+    /** Sends raw bytes and returns what comes back before the proxy closes the connection. @param {string} raw */
+    const exchange = (raw) =>
+      new Promise((resolve, reject) => {
+        const socket = net.connect(portOf(proxy), '127.0.0.1', () => socket.end(raw));
+        let received = '';
+        socket.on('data', (chunk) => (received += chunk)).on('end', () => resolve(received)).on('error', reject);
+      });
+
+    it('answers what Node\'s parser refuses (an unknown method, headers over its limit) with problem documents', async () => {
+      const unknownMethod = String(await exchange('FOO /local/upload HTTP/1.1\r\nHost: x\r\n\r\n'));
+      assert.match(unknownMethod, /^HTTP\/1\.1 404 /);
+      assert.match(unknownMethod, /"code":"not_found"/);
+      const hugeHeaders = String(await exchange(`GET /ok HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`));
+      assert.match(hugeHeaders, /^HTTP\/1\.1 431 /);
+      assert.match(hugeHeaders, /content-type: application\/problem\+json/i);
+    });
+
+    it('stops a chunked body at 10 MiB with the REQUEST_TOO_LARGE response, without passing it all on', async () => {
+      const chunk = new Uint8Array(1024 * 1024);
+      let sent = 0;
+      const body = new globalThis.ReadableStream({
+        pull(controller) {
+          if (sent++ < 12) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      const response = await fetch(`http://127.0.0.1:${portOf(proxy)}/local/upload`, { method: 'POST', body, duplex: 'half' });
+      assert.equal(response.status, 413);
+      assert.equal((/** @type {{ code: string }} */ (await response.json())).code, 'payload_too_large');
+      assert.ok(uploadedBytes <= MAX_PAYLOAD_BYTES, `${uploadedBytes} bytes reached the function`);
     });
 
     it('removes serverless-offline\'s authorizer override header, which API Gateway does not have', async () => {

@@ -59,6 +59,17 @@ describe('e2e: request bodies', () => {
     });
   }
 
+  // API Gateway refuses a body over its 10 MB payload limit itself (REQUEST_TOO_LARGE), before any
+  // function runs: the same 413 and code as the handlers' own limit, one condition, one code.
+  // [local: ...] because AWS does not apply a customized REQUEST_TOO_LARGE response today (see
+  // RequestTooLargeResponse in serverless.yml): a deployed stage answers 413 in its own words.
+  it('a body over API Gateway\'s 10 MiB limit → 413 payload_too_large, as the handlers\' limit [local: AWS answers 413 in its own words]', async () => {
+    const body = jsonBodyOfSize(11 * 1024 * 1024);
+    const answer = await call('POST', '/user', { headers: { ...clientHeader(), ...json }, body });
+    assertProblem(answer, 413, 'payload_too_large');
+    assert.equal(answer.body['title'], 'Payload too large');
+  });
+
   it('"application/json; charset=utf-8" is JSON too', async () => {
     const answer = await call('POST', '/user', {
       headers: { ...clientHeader(), 'Content-Type': 'application/json; charset=utf-8' },

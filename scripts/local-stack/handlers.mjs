@@ -1,0 +1,51 @@
+// @ts-check
+/**
+ * serverless-offline loads every function's handler from one folder, its `location`
+ * (serverless-esbuild points it at the bundles). The local stack gives it a folder of its own
+ * instead: one small module per handler, at the same relative path, that loads the bundle and
+ * calls the handler with the event API Gateway would send (lambda-event.cjs says what differs).
+ * The folder is written for each run, outside the repository, and removed when the stack stops.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+
+const LAMBDA_EVENT = createRequire(import.meta.url).resolve('./lambda-event.cjs');
+
+/**
+ * The source of the module that stands in for one handler.
+ * @param {string} bundle the handler's module, as a path without extension
+ * @param {string} exportName the handler's name in that module
+ */
+export function wrapperSource(bundle, exportName) {
+  const name = JSON.stringify(exportName);
+  return [
+    '// Written by @session-api/local-stack for one run of the local stack (see lambda-event.cjs).',
+    `const { withHeadersAsSent } = require(${JSON.stringify(LAMBDA_EVENT)});`,
+    `const bundle = require(${JSON.stringify(bundle)});`,
+    `module.exports = { ...bundle, ${name}: withHeadersAsSent(bundle[${name}]) };`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Writes the stand-in modules of every function's handler.
+ * @param {string} codeDir the folder the handlers are in (the bundles)
+ * @param {Record<string, { handler?: string }>} functions the service's functions
+ * @returns {Promise<{ dir: string, remove: () => Promise<void> }>} dir: the folder to load them from
+ */
+export async function writeHandlerWrappers(codeDir, functions) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'local-stack-handlers-'));
+  for (const { handler } of Object.values(functions)) {
+    if (!handler) continue;
+    // 'src/functions/ping/handler.handler': the module, then the exported function.
+    const dot = handler.lastIndexOf('.');
+    const modulePath = handler.slice(0, dot);
+    // .cjs: CommonJS whatever package.json is nearest, as serverless-offline loads it with require().
+    const file = path.join(dir, `${modulePath}.cjs`);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, wrapperSource(path.join(codeDir, modulePath), handler.slice(dot + 1)));
+  }
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}

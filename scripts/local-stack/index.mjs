@@ -9,7 +9,8 @@
  *    front of serverless-offline that answers what API Gateway answers itself (its own errors,
  *    with the service's gateway responses; CORS preflights; its size limits: gateway.mjs), and
  *    gives the functions the event API Gateway would send (handlers.mjs);
- * 4. prints the base URL and three curl commands to try.
+ * 4. prints the base URL, the routes and three curl commands to try, and nothing that points
+ *    anywhere else (output.mjs).
  *
  * Settings come from the environment, so `npm start` needs no flags:
  *   PORT (default 3000), LOCAL_DB_PATH (a folder: keep the data on disk; default: in memory),
@@ -24,6 +25,7 @@ import path from 'node:path';
 import { createTables, startDynamoDB } from './dynamodb.mjs';
 import { gatewayResponses, startGatewayProxy } from './gateway.mjs';
 import { writeHandlerWrappers } from './handlers.mjs';
+import { hideOutput } from './output.mjs';
 import { freePort } from './ports.mjs';
 import { apiPaths } from './routes.mjs';
 
@@ -31,6 +33,12 @@ const HOST = '127.0.0.1';
 const require = createRequire(import.meta.url);
 const AUTHORIZER_PROVIDER = require.resolve('./authorizer.cjs');
 export const READY_LINE = 'Local stack ready';
+
+// The AWS SDK warns on Node 20 that its releases after January 2027 will need Node 22. The
+// lockfile pins a release that runs on Node 20, so the warning asks for nothing a learner can do
+// today (the README recommends Node 22 or 24). Set here, it reaches the functions too:
+// serverless-offline hands every AWS_* variable on to them.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 /**
  * A fresh 256-bit key per run; with LOCAL_DB_PATH the key is kept beside the data so that
@@ -59,6 +67,8 @@ export default class LocalStackPlugin {
   #api = [];
   /** @type {{ remove: () => Promise<void> } | undefined} */
   #handlerWrappers;
+  /** @type {(() => void) | undefined} */
+  #showOutput;
   #serverless;
   #log;
   #port = 3000;
@@ -100,8 +110,11 @@ export default class LocalStackPlugin {
       LOCAL_SIGNING_KEY: await localSigningKey(dbPath),
     };
 
-    // serverless-offline listens on private ports; the proxy takes the public one.
+    // serverless-offline listens on private ports; the proxy takes the public one. What
+    // serverless-offline prints about its ports would send a learner past the proxy: hidden.
     const [httpPort, lambdaPort] = [await freePort(), await freePort()];
+    const privateOrigins = [httpPort, lambdaPort].map((port) => `http://${HOST}:${port}`);
+    this.#showOutput = hideOutput((text) => privateOrigins.some((origin) => text.includes(origin)) || text.includes('Function names exposed for local invocation'));
     service.custom = service.custom ?? {};
     service.custom['serverless-offline'] = {
       ...service.custom['serverless-offline'],
@@ -148,14 +161,19 @@ export default class LocalStackPlugin {
   }
 
   #printWelcome() {
-    const base = `http://localhost:${this.#port}/${this.#serverless.service.provider.stage}`;
+    const origin = `http://localhost:${this.#port}`;
+    const base = `${origin}/${this.#serverless.service.provider.stage}`;
     const clientId = firstClientId(this.#serverless.service.custom?.settings?.clients);
+    // The routes at the URL that answers as API Gateway does (serverless-offline's own table names its private port).
+    const routes = this.#api.flatMap(({ template, methods }) => [...methods].map((method) => `  ${method.padEnd(6)} ${origin}${template}`));
     const json = "-H 'Content-Type: application/json'";
     console.log(
       [
         '',
         `${READY_LINE}: ${base}`,
         '',
+        ...routes,
+        ...(routes.length > 0 ? [''] : []),
         'Sign up:',
         `  curl -i -X POST ${base}/user ${json} -H 'X-Client-Id: ${clientId}' -d '{"email":"ada@example.com","password":"correct horse battery"}'`,
         'Log in (copy access_token from the answer):',
@@ -173,6 +191,7 @@ export default class LocalStackPlugin {
     await new Promise((resolve) => (this.#proxy ? this.#proxy.close(() => resolve(undefined)) : resolve(undefined)));
     await this.#dynamodb?.close();
     await this.#handlerWrappers?.remove();
+    this.#showOutput?.();
   }
 }
 

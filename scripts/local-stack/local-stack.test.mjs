@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { answerBeforeIntegration, gatewayAnswer, gatewayResponses, headerBytes, MAX_HEADER_BYTES, MAX_PAYLOAD_BYTES, renderTemplate, responseTypeFor, startGatewayProxy } from './gateway.mjs';
 import { writeHandlerWrappers } from './handlers.mjs';
+import { hideOutput } from './output.mjs';
 import { apiPaths, findPath, preflightHeaders } from './routes.mjs';
 import { readServiceResources } from './service-resources.mjs';
 
@@ -206,6 +207,25 @@ describe('local-stack', () => {
         await wrappers.remove();
         await rm(codeDir, { recursive: true, force: true });
       }
+    });
+  });
+
+  describe('start output', () => {
+    it('drops the writes it is told to, and only until it is told to stop', () => {
+      /** @type {string[]} */
+      const written = [];
+      const realWrite = process.stdout.write;
+      process.stdout.write = /** @type {typeof process.stdout.write} */ ((/** @type {string} */ chunk) => written.push(String(chunk)) > 0);
+      try {
+        const show = hideOutput((text) => text.includes('127.0.0.1:4'));
+        process.stdout.write('Server ready: http://127.0.0.1:41071\n');
+        process.stdout.write('Local stack ready: http://localhost:3000/local\n');
+        show();
+        process.stdout.write('after: http://127.0.0.1:41071\n');
+      } finally {
+        process.stdout.write = realWrite;
+      }
+      assert.deepEqual(written, ['Local stack ready: http://localhost:3000/local\n', 'after: http://127.0.0.1:41071\n']);
     });
   });
 

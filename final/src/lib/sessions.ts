@@ -9,7 +9,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { positiveInteger, setting, text } from './config';
 import { isConditionalCheckFailed } from './database-errors';
 import { db } from './dynamodb';
-import { Problem } from './problem';
+import { CHALLENGES, Problem } from './problem';
 
 const sessionsTable = setting('SESSIONS_TABLE', text);
 /** How long a session lasts from log-in (config/<stage>.yml sessionTtlSeconds). */
@@ -96,7 +96,7 @@ export async function rotateRefreshToken(rotation: Rotation): Promise<void> {
     // session already holds our next hash: the rotation succeeded, it is not a reuse.
     if (await currentRefreshTokenHash(rotation.sessionId) === rotation.nextHash) return;
     await revokeIfReused(rotation);
-    throw new Problem('invalid_token', 'The refresh token is not valid.');
+    throw new Problem('invalid_token', 'The refresh token is not valid.', { 'WWW-Authenticate': CHALLENGES.refreshToken });
   }
 }
 

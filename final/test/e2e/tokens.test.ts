@@ -55,7 +55,10 @@ describe('e2e: forged and tampered access tokens on GET /user [local: signs with
   });
 
   async function assertRefused(token: string): Promise<void> {
-    assertProblem(await call('GET', '/user', { headers: bearer(token) }), 401);
+    const answer = await call('GET', '/user', { headers: bearer(token) });
+    assertProblem(answer, 401);
+    // A token was sent and refused (RFC 6750 section 3.1).
+    assert.equal(answer.headers.get('www-authenticate'), 'Bearer realm="session-api", error="invalid_token"');
   }
 
   it('control: the real token, and the same claims signed by this test with the real key, are accepted', async () => {
@@ -168,19 +171,26 @@ describe('e2e: malformed Authorization headers → 401 problem, never 500', () =
     accessToken = (await newSession()).tokens.access_token;
   });
 
-  const cases: Array<[string, () => string]> = [
-    ['"Bearer" alone', () => 'Bearer'],
-    ['"Bearer " with nothing after it', () => 'Bearer '],
-    ['the Basic scheme', () => 'Basic abc'],
-    ['a token with four dot-separated parts', () => `Bearer ${accessToken}.${accessToken.split('.')[2] ?? ''}`],
-    ['10 KB of text', () => `Bearer ${'a'.repeat(10 * 1024)}`],
-    ['10 KB of dot-separated text', () => `Bearer ${'a'.repeat(3400)}.${'b'.repeat(3400)}.${'c'.repeat(3400)}`],
-    ['non-base64url characters in the token', () => `Bearer ${accessToken.replace(/^.{4}/, 'ab+/')}`],
-    ['the token without its scheme', () => accessToken],
+  // Without a Bearer token the challenge has no error code; with a malformed one, invalid_token.
+  const noToken = 'Bearer realm="session-api"';
+  const refused = 'Bearer realm="session-api", error="invalid_token"';
+  const cases: Array<[string, () => string, string]> = [
+    ['"Bearer" alone', () => 'Bearer', noToken],
+    ['"Bearer " with nothing after it', () => 'Bearer ', noToken],
+    ['the Basic scheme', () => 'Basic abc', noToken],
+    ['a token with four dot-separated parts', () => `Bearer ${accessToken}.${accessToken.split('.')[2] ?? ''}`, refused],
+    // Over the authorizer's 4 KiB limit, under the gateway's 10,240 bytes of headers (beyond
+    // which the gateway answers 431 itself: gateway.test.ts).
+    ['6 KB of text', () => `Bearer ${'a'.repeat(6 * 1024)}`, refused],
+    ['6 KB of dot-separated text', () => `Bearer ${'a'.repeat(2000)}.${'b'.repeat(2000)}.${'c'.repeat(2000)}`, refused],
+    ['non-base64url characters in the token', () => `Bearer ${accessToken.replace(/^.{4}/, 'ab+/')}`, refused],
+    ['the token without its scheme', () => accessToken, noToken],
   ];
-  for (const [label, authorization] of cases) {
+  for (const [label, authorization, challenge] of cases) {
     it(label, async () => {
-      assertProblem(await call('GET', '/user', { headers: { Authorization: authorization() } }), 401);
+      const answer = await call('GET', '/user', { headers: { Authorization: authorization() } });
+      assertProblem(answer, 401);
+      assert.equal(answer.headers.get('www-authenticate'), challenge);
     });
   }
 });

@@ -3,7 +3,7 @@
  * shared modules and an embedded DynamoDB: everything of the real request path but HTTP.
  */
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayProxyResult } from 'aws-lambda';
 import { handler as authorize } from '../../src/functions/authorize/handler';
 import { handler as createSession } from '../../src/functions/createSession/handler';
 import { handler as createUser } from '../../src/functions/createUser/handler';
@@ -44,17 +44,19 @@ export async function newSession(clientId = CLIENT_ID): Promise<{ email: string;
 
 /**
  * Runs the authorizer, then (if it allowed) the handler with the authorizer's context, as API
- * Gateway does. A refusal comes back as 401, the status API Gateway would answer.
+ * Gateway does. A refusal comes back as 401, the status API Gateway would answer: "Unauthorized"
+ * thrown (no token) or a Deny policy (a refused token).
  */
 async function throughAuthorizer(accessToken: string, run: (authorizer: Record<string, unknown>) => Promise<APIGatewayProxyResult>): Promise<APIGatewayProxyResult> {
-  let authorizer: Record<string, unknown>;
+  let result: APIGatewayAuthorizerResult;
   try {
-    authorizer = (await authorize(authorizerEvent(`Bearer ${accessToken}`), context)).context ?? {};
+    result = await authorize(authorizerEvent(`Bearer ${accessToken}`), context);
   } catch (error) {
     if (error instanceof Error && error.message === 'Unauthorized') return { statusCode: 401, body: '' };
     throw error;
   }
-  return run(authorizer);
+  if (!result.policyDocument.Statement.every((statement) => statement.Effect === 'Allow')) return { statusCode: 401, body: '' };
+  return run(result.context ?? {});
 }
 
 export const whoAmI = (accessToken: string) => throughAuthorizer(accessToken, (authorizer) => getUser(apiEvent({ authorizer }), context));

@@ -78,6 +78,16 @@ describe('integration: sessions', () => {
     assert.equal((await refresh(tokens.refresh_token)).statusCode, 200);
   });
 
+  it('names the refresh token, not a Bearer token, in the challenge of a refused refresh', async () => {
+    const { tokens } = await newSession();
+    const challenge = 'RefreshToken realm="session-api", error="invalid_token"';
+    // Refused by its signature check (an access token is no refresh token) ...
+    assert.equal((await refresh(tokens.access_token)).headers?.['WWW-Authenticate'], challenge);
+    // ... and by the rotation's condition (a token already rotated).
+    assert.equal((await refresh(tokens.refresh_token)).statusCode, 200);
+    assert.equal((await refresh(tokens.refresh_token)).headers?.['WWW-Authenticate'], challenge);
+  });
+
   it('ends the session on log-out: its access and refresh tokens get 401 at once', async () => {
     const { tokens } = await newSession();
     assert.equal((await logOut(tokens.access_token)).statusCode, 204);

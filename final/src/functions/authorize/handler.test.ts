@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createSecretKey, randomBytes } from 'node:crypto';
 import proxyquire from 'proxyquire';
+import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import sinon from 'sinon';
 import { authorizerEvent, CLIENT_ID, context } from '../../../test/helpers/events';
 import { signingKeyStub, testKey } from '../../../test/helpers/stubs';
@@ -18,9 +19,20 @@ function load(session: object | null = activeSession) {
   return { handler, findActiveSession };
 }
 
-async function refusal(promise: Promise<unknown>): Promise<void> {
+/** No Bearer token: API Gateway's UNAUTHORIZED (401, challenge without an error code). */
+async function noToken(promise: Promise<unknown>): Promise<void> {
   // API Gateway answers 401 only for this exact message; anything else becomes a 500.
   await assert.rejects(promise, (error: Error) => error.message === 'Unauthorized');
+}
+
+/** A token that is refused: a Deny policy, API Gateway's ACCESS_DENIED (401, error="invalid_token"). */
+async function refusal(promise: Promise<APIGatewayAuthorizerResult>): Promise<void> {
+  const result = await promise;
+  assert.deepEqual(result.policyDocument.Statement, [
+    { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/local/*' },
+  ]);
+  assert.ok(result.principalId, 'API Gateway needs a principalId even in a Deny');
+  assert.equal(result.context, undefined, 'a refusal carries no caller');
 }
 
 describe('authorizer (authorize)', () => {
@@ -41,16 +53,36 @@ describe('authorizer (authorize)', () => {
     assert.equal(wholeApiArn('arn:aws:execute-api:eu-west-1:1:api/dev/DELETE/session'), 'arn:aws:execute-api:eu-west-1:1:api/dev/*');
   });
 
+  it('accepts the scheme in any case, and more than one space before the token (RFC 9110, RFC 6750)', async () => {
+    for (const scheme of ['bearer', 'BEARER', 'bEaReR', 'Bearer  ']) {
+      const result = await load().handler(authorizerEvent(`${scheme} ${signToken(testKey, access)}`), context);
+      assert.equal(result.policyDocument.Statement[0]?.Effect, 'Allow', scheme);
+    }
+  });
+
   for (const [name, header] of [
     ['no Authorization header', undefined],
+    ['an empty Authorization header', ''],
     ['"Bearer" alone', 'Bearer'],
+    ['"Bearer" and spaces', 'Bearer   '],
     ['a Basic header', 'Basic YWRhOnBhc3N3b3Jk'],
-    ['lower-case scheme with a space too many', 'Bearer  a.b.c'],
-    ['four dot-separated parts', 'Bearer a.b.c.d'],
-    ['non-base64url characters', 'Bearer a+b.c/d.e=f'],
-    ['10 KB of text', `Bearer ${'a'.repeat(10_000)}.b.c`],
+    ['a token without its scheme', 'a.b.c'],
+    ['"Bearer" run into the token', 'Bearera.b.c'],
   ] as const) {
-    it(`refuses ${name}`, async () => {
+    it(`answers "no token" (Unauthorized) for ${name}`, async () => {
+      const { handler, findActiveSession } = load();
+      await noToken(handler(authorizerEvent(header), context));
+      sinon.assert.notCalled(findActiveSession);
+    });
+  }
+
+  for (const [name, header] of [
+    ['a Bearer token with four dot-separated parts', 'Bearer a.b.c.d'],
+    ['a Bearer token with non-base64url characters', 'Bearer a+b.c/d.e=f'],
+    ['a Bearer token of 10 KB', `Bearer ${'a'.repeat(10_000)}.b.c`],
+    ['two tokens', 'Bearer a.b.c d.e.f'],
+  ] as const) {
+    it(`refuses ${name} with a Deny policy (a token was sent), reading nothing`, async () => {
       const { handler, findActiveSession } = load();
       await refusal(handler(authorizerEvent(header), context));
       sinon.assert.notCalled(findActiveSession);

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { requireClient } from '../../lib/clients';
 import { httpHandler, parseJsonBody } from '../../lib/http';
 import { logger } from '../../lib/logger';
-import { Problem } from '../../lib/problem';
+import { CHALLENGES, Problem } from '../../lib/problem';
 import { issueTokens } from '../../lib/session-tokens';
 import { hashRefreshToken, rotateRefreshToken } from '../../lib/sessions';
 import { signingKey } from '../../lib/signing-key';
@@ -25,7 +25,7 @@ export const handler = httpHandler(async (event) => {
   } catch (error) {
     // verifyToken throws only InvalidTokenError, whose message says why (for the log only).
     logger.info('refresh refused', { reason: (error as InvalidTokenError).message });
-    throw new Problem('invalid_token', 'The refresh token is not valid.');
+    throw new Problem('invalid_token', 'The refresh token is not valid.', { 'WWW-Authenticate': CHALLENGES.refreshToken });
   }
 
   const now = nowInSeconds();

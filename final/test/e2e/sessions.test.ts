@@ -137,6 +137,29 @@ describe('e2e: POST /session (log in)', () => {
       assert.equal(forUnknown.text, forExisting.text, 'a 429 must not tell who has an account');
     });
 
+    describe('30 log-ins for one email at the same moment', () => {
+      before(async function () {
+        this.timeout(60_000);
+        // As for the sign-up race (users.test.ts): 30 cheap requests first (refused before any
+        // hashing) leave 30 warm workers on the local stack, so that the race below measures the
+        // throttle, not 30 cold starts on a laptop.
+        const invalid = { headers: { ...clientHeader(), 'Content-Type': 'application/json' }, body: '{}' };
+        await Promise.all(Array.from({ length: 30 }, () => call('POST', '/session', invalid)));
+      });
+
+      it(`check at most ${MAX_FAILED_LOG_INS} passwords: the others get 429 at once, and so does the right password after them`, async function () {
+        this.timeout(60_000);
+        const account = await signUp();
+        const answers = await Promise.all(Array.from({ length: 30 }, () => attemptLogIn(account.email, newPassword())));
+        const statuses = answers.map((answer) => answer.status);
+        const checked = answers.filter((answer) => answer.status !== 429);
+        assert.ok(checked.length <= MAX_FAILED_LOG_INS, `${checked.length} passwords were checked: ${statuses.join(',')}`);
+        for (const answer of checked) assertProblem(answer, 401, 'invalid_credentials');
+        for (const answer of answers.filter((candidate) => candidate.status === 429)) assertThrottled(answer);
+        assertThrottled(await attemptLogIn(account.email, account.password));
+      });
+    });
+
     it('only for that email: another account still logs in', async function () {
       this.timeout(20_000);
       const [throttled, other] = [await signUp(), await signUp()];

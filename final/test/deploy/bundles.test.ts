@@ -1,8 +1,8 @@
 /**
  * Lean bundles: each function is packaged on its own, as one minified file that esbuild bundled
- * and tree-shook; no test file, no source map, no dev dependency; and no zip grows past twice the
- * size recorded in bundle-budget.json (record a deliberate change with
- * `npm run package -- --stage dev --record-budget`).
+ * and tree-shook, beside its source map (source-maps.test.ts); no test file, no dev dependency;
+ * and no zip grows past twice the size recorded in bundle-budget.json (record a deliberate
+ * change with `npm run package -- --stage dev --record-budget`).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -27,11 +27,11 @@ describe('deploy: lean bundles', function () {
         }
       });
 
-      it('puts only the function\'s minified bundle in its zip', async () => {
+      it('puts only the function\'s minified bundle and its source map in its zip', async () => {
         for (const name of lambdaFunctions(packages[stage].template).keys()) {
           const zip = await JSZip.loadAsync(readFileSync(path.join(packages[stage].dir, `${name}.zip`)));
           const files = Object.values(zip.files).filter((entry) => !entry.dir).map((entry) => entry.name);
-          assert.deepEqual(files, [`src/functions/${name}/handler.js`], name);
+          assert.deepEqual(files, [`src/functions/${name}/handler.js`, `src/functions/${name}/handler.js.map`], name);
           const code = await zip.file(files[0] ?? '')?.async('string');
           assert.ok(code, name);
           // Minified: very long lines (only template literals keep their line breaks).

@@ -26,6 +26,7 @@ const ALLOWED_VARIABLES = [
   'CORS_ORIGIN',
   'POWERTOOLS_SERVICE_NAME',
   'POWERTOOLS_LOG_LEVEL',
+  'NODE_OPTIONS', // --enable-source-maps (serverless.yml), so that logged stacks name the TypeScript files
 ].sort();
 
 describe('deploy: no secret in a template or an environment variable', function () {

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import sinon from 'sinon';
-import { main as deploy } from './deploy.mjs';
+import { main as deploy, RefusedDeploy } from './deploy.mjs';
 import { main as packageStage } from './package.mjs';
 
 /** @param {string} cwd @param {string[]} args */
@@ -145,6 +145,7 @@ describe('deploy scripts: safe promotion (package records its commit, deploy nev
    */
   async function assertRefused(attempt, reason) {
     const error = await attempt.run.then(() => assert.fail('the deploy was not refused'), (/** @type {Error} */ refusal) => refusal);
+    assert.ok(error instanceof RefusedDeploy, `not a refusal: ${error.stack}`);
     assert.match(error.message, reason);
     assert.doesNotMatch(error.message, /\n/, 'a refusal is one line');
     sinon.assert.notCalled(attempt.serverless);

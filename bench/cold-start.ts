@@ -6,10 +6,13 @@
  * - its size, raw and gzipped (Lambda downloads the zip), against the floor of the function's
  *   own code: the same bundle with every package left out;
  * - the time a fresh Node process takes to load it (require), against the same handler loaded
- *   unbundled, from compiled files and node_modules, as it would run without a bundler.
+ *   unbundled, from compiled files and node_modules, as it would run without a bundler;
+ * - what its source map costs: the bundle and its map gzipped (about what the zip holds)
+ *   against the bundle alone, and the load time with --enable-source-maps (as the functions
+ *   run: serverless.yml NODE_OPTIONS) against the same bundle loaded without it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -18,7 +21,7 @@ import { parse } from 'yaml';
 import { figure, median, type Figure } from './figures';
 
 const SERVICE_DIR = path.resolve(__dirname, '../final');
-const LOADS_PER_VARIANT = 5;
+const LOADS_PER_VARIANT = 7;
 
 interface EsbuildSettings {
   minify?: boolean;
@@ -27,6 +30,8 @@ interface EsbuildSettings {
   platform?: 'node';
   mainFields?: string[];
   exclude?: string[];
+  sourcemap?: BuildOptions['sourcemap'];
+  sourcesContent?: boolean;
 }
 
 interface ServiceFile {
@@ -38,7 +43,7 @@ function readService(): ServiceFile {
   return parse(readFileSync(path.join(SERVICE_DIR, 'serverless.yml'), 'utf8')) as ServiceFile;
 }
 
-/** The esbuild options serverless-esbuild derives from custom.esbuild (CommonJS, no source map). */
+/** The esbuild options serverless-esbuild derives from custom.esbuild (CommonJS). */
 function esbuildOptions(settings: EsbuildSettings): BuildOptions {
   return {
     bundle: true,
@@ -47,7 +52,8 @@ function esbuildOptions(settings: EsbuildSettings): BuildOptions {
     format: 'cjs',
     minify: settings.minify ?? false,
     keepNames: settings.keepNames ?? false,
-    sourcemap: false,
+    sourcemap: settings.sourcemap ?? false,
+    sourcesContent: settings.sourcesContent ?? true,
     external: settings.exclude ?? [],
     ...(settings.mainFields ? { mainFields: settings.mainFields } : {}),
     absWorkingDir: SERVICE_DIR,
@@ -64,9 +70,9 @@ function sourceFiles(folder: string): string[] {
 }
 
 /** Milliseconds a fresh Node process takes to require `file` (process start-up not included). */
-function loadTime(file: string, nodePath = ''): number {
+function loadTime(file: string, { nodePath = '', nodeOptions = [] as string[] } = {}): number {
   const script = `const t = process.hrtime.bigint(); require(${JSON.stringify(file)}); process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
-  const result = spawnSync(process.execPath, ['-e', script], {
+  const result = spawnSync(process.execPath, [...nodeOptions, '-e', script], {
     env: { PATH: process.env['PATH'] ?? '', NODE_PATH: nodePath, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     encoding: 'utf8',
   });
@@ -94,19 +100,29 @@ export async function measureColdStarts(): Promise<Figure[]> {
       await build({ ...options, entryPoints: [entry], outfile: bundle });
       await build({ ...options, entryPoints: [entry], outfile: ownCode, packages: 'external' });
       const [bundleBytes, ownBytes] = [readFileSync(bundle), readFileSync(ownCode)];
+      const map = `${bundle}.map`;
+      const mapBytes = existsSync(map) ? readFileSync(map) : undefined;
 
       const compiled = path.join(unbundled, entry.replace(/\.ts$/, '.js'));
-      const bundledLoads: number[] = [];
-      const unbundledLoads: number[] = [];
+      const [bundledLoads, unbundledLoads, sourceMappedLoads]: [number[], number[], number[]] = [[], [], []];
+      // Alternately, so that a busy moment of the machine slows every variant down alike.
       for (let run = 0; run < LOADS_PER_VARIANT; run += 1) {
         bundledLoads.push(loadTime(bundle));
-        unbundledLoads.push(loadTime(compiled, nodePath));
+        unbundledLoads.push(loadTime(compiled, { nodePath }));
+        if (mapBytes) sourceMappedLoads.push(loadTime(bundle, { nodeOptions: ['--enable-source-maps'] }));
       }
+      const gzipped = gzipSync(bundleBytes).length;
       figures.push(
         figure(`bundle-${name}`, kib(bundleBytes.length), 'KiB', kib(ownBytes.length)),
-        figure(`bundle-gzip-${name}`, kib(gzipSync(bundleBytes).length), 'KiB', kib(gzipSync(ownBytes).length)),
+        figure(`bundle-gzip-${name}`, kib(gzipped), 'KiB', kib(gzipSync(ownBytes).length)),
         figure(`load-${name}`, median(bundledLoads), 'ms', median(unbundledLoads)),
       );
+      if (mapBytes) {
+        figures.push(
+          figure(`sourcemap-gzip-${name}`, kib(gzipped + gzipSync(mapBytes).length), 'KiB', kib(gzipped)),
+          figure(`sourcemap-load-${name}`, median(sourceMappedLoads), 'ms', median(bundledLoads)),
+        );
+      }
     }
     return figures;
   } finally {

@@ -14,11 +14,10 @@ import { request, type Answer, type RequestOptions } from '../final/test/e2e/api
 import type { LocalStack } from '../final/test/e2e/local-stack';
 import { DATABASE_CALLS, type Route } from '../final/test/integration/db-calls';
 import { figure, median, quantile, type Figure } from './figures';
-import { activityOf, countCalls, sum, type Activity } from './stack';
+import { activityOf, countCalls, SESSIONS_TABLE, sum, type Activity } from './stack';
 
 const CLIENT = { 'X-Client-Id': 'workshop-web' };
 const PASSWORD = 'correct horse battery staple';
-const SESSIONS_TABLE = 'session-api-local-sessions';
 const LOG_INS = 30;
 const SEQUENTIAL_READS = 100;
 /** autocannon: the same connections and duration for every route, after a warm-up. */

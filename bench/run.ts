@@ -11,6 +11,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { measureAuthorizer } from './authorizer';
 import { measureColdStarts } from './cold-start';
 import { meetsTarget, type Figure, type Results } from './figures';
 import { measureHttp } from './http-figures';
@@ -41,11 +42,15 @@ async function measure(): Promise<Results> {
   figures.push(...measureTokenCheck());
   const tokenCheck = figures[0]?.value ?? 0;
 
-  progress('local stack: log-in, reads, database calls');
+  progress('local stack: starting');
   const dynalite = await startDynaliteProcess();
   try {
     const stack = await startBenchStack(dynalite.endpoint);
     try {
+      // In this process, on the tables the stack has created, while its functions are idle.
+      progress('authorizer: its whole cost per request');
+      figures.push(...(await measureAuthorizer(dynalite.endpoint)));
+      progress('local stack: log-in, reads, database calls');
       figures.push(...(await measureHttp(stack, dynalite.endpoint, tokenCheck)));
     } finally {
       await stack.stop();

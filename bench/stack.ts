@@ -9,6 +9,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { startLocalStack, type LocalStack } from '../final/test/e2e/local-stack';
 
+/** The sessions table the local stack creates (serverless.yml, stage local). */
+export const SESSIONS_TABLE = 'session-api-local-sessions';
+
 export interface Dynalite {
   endpoint: string;
   stop: () => Promise<void>;

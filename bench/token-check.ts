@@ -19,7 +19,7 @@ const ROUNDS = 15;
 const OPERATIONS_PER_ROUND = 4000;
 
 /** The floor: one HMAC-SHA256 over the signing input, compared in constant time. */
-function hmacCheck(key: KeyObject, token: string): boolean {
+export function hmacCheck(key: KeyObject, token: string): boolean {
   const dot = token.lastIndexOf('.');
   const signature = Buffer.from(token.slice(dot + 1), 'base64url');
   const expected = createHmac('sha256', key).update(token.slice(0, dot)).digest();

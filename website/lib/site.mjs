@@ -1,0 +1,136 @@
+// @ts-check
+/**
+ * The built site, for the tests and the benchmark: build it (or reuse a build that is newer than
+ * every file of the repository), serve it as `npm run docs` does, and drive Debian's Chromium.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const WEBSITE = fileURLToPath(new URL('..', import.meta.url));
+export const REPO_ROOT = path.dirname(WEBSITE);
+export const BUILD = path.join(WEBSITE, 'build');
+const DOCUSAURUS = createRequire(import.meta.url).resolve('@docusaurus/core/bin/docusaurus.mjs');
+
+/** Debian's Chromium: the only browser these checks use, so nothing is downloaded. */
+export const CHROMIUM = '/usr/bin/chromium';
+/** Headless, and quiet: no update checks, no sync, no first-run pages, no request of its own. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+/** @returns {string} the browser's path, or an error that says how to install it */
+export function chromiumPath() {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is not installed: the website's browser checks drive Debian's chromium at ${CHROMIUM}.\n` +
+        '  Install it with:  sudo apt-get update && sudo apt-get install -y chromium\n' +
+        '  (CI installs it in .ci/run; these checks are never skipped.)',
+    );
+  }
+  return CHROMIUM;
+}
+
+/** A TCP port free on the loopback interface right now. @returns {Promise<number>} */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (address && typeof address !== 'string' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Whether website/build was built after the last change to any file of the repository (tracked,
+ * or new and not ignored): then it shows what the repository holds, and a check may reuse it.
+ */
+export function buildIsFresh() {
+  const stamp = path.join(BUILD, 'index.html');
+  if (!existsSync(stamp)) return false;
+  const builtAt = statSync(stamp).mtimeMs;
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+  return files.every((file) => {
+    const full = path.join(REPO_ROOT, file);
+    return !existsSync(full) || statSync(full).mtimeMs < builtAt;
+  });
+}
+
+/**
+ * Builds the site with Docusaurus (as `npm run docs:build`), printing its output only if it
+ * fails. @returns {Promise<number>} the build's duration in seconds
+ */
+export function buildSite() {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [DOCUSAURUS, 'build'], { cwd: WEBSITE, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve((performance.now() - started) / 1000) : reject(new Error(`the site's build failed (exit ${code}):\n${output}`))));
+  });
+}
+
+/** Builds the site unless the build is fresh. @returns {Promise<number | undefined>} the build's seconds, if it built */
+export async function ensureBuild() {
+  return buildIsFresh() ? undefined : buildSite();
+}
+
+/**
+ * Serves the built site with `docusaurus serve`, what `npm run docs` runs, on a free port.
+ * @returns {Promise<{origin: string, stop: () => Promise<void>}>}
+ */
+export async function serveSite() {
+  const port = await freePort();
+  const origin = `http://localhost:${port}`;
+  const child = spawn(process.execPath, [DOCUSAURUS, 'serve', '--port', String(port), '--host', 'localhost', '--no-open'], { cwd: WEBSITE, stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  for (let tries = 0; tries < 300; tries += 1) {
+    if (child.exitCode !== null) throw new Error(`docusaurus serve exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(origin)).ok) return { origin, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await stop();
+  throw new Error(`docusaurus serve did not answer at ${origin} within 30 s`);
+}
+
+/** Every page of the built site, as a path ("/", "/setup", …); 404.html is not a page. */
+export function sitePages() {
+  /** @type {string[]} */
+  const pages = [];
+  const walk = (/** @type {string} */ folder) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory() && entry.name !== 'assets') walk(full);
+      else if (entry.name === 'index.html') pages.push(`/${path.relative(BUILD, folder).split(path.sep).join('/')}`);
+    }
+  };
+  walk(BUILD);
+  return pages.sort();
+}
+
+/** The built site's size in bytes, every file counted. */
+export function buildBytes() {
+  let total = 0;
+  const walk = (/** @type {string} */ folder) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else total += statSync(full).size;
+    }
+  };
+  walk(BUILD);
+  return total;
+}

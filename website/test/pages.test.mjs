@@ -1,0 +1,195 @@
+// @ts-check
+/**
+ * The docs test (`npm run test:docs`): follows the website like a learner would. The pages'
+ * shell blocks tagged `run` are run, page after page in the sidebar's order, on a scratch copy of
+ * the repository (its files as they are now, ignored files left out), and what a page shows as
+ * their output must appear in their output. A `run background` block (npm start) keeps running
+ * until its page ends; the test waits for the output the page shows after it. Blocks tagged
+ * `needs=…` cannot run here: every npm script they name must exist. The tags: lib/code-blocks.mjs.
+ *
+ * The pages show the API on port 3000; the test runs it on a free port instead (PORT), and reads
+ * the pages' addresses accordingly, so that it never collides with an `npm start` of yours.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'mocha';
+import { commandsOf, missingNpmScript, missingOutput, pageSteps } from '../lib/code-blocks.mjs';
+import { REPO_ROOT, WEBSITE, freePort } from '../lib/site.mjs';
+
+const DOCS = path.join(WEBSITE, 'docs');
+const PAGES_PORT = 3000;
+const RUN_TIMEOUT_MS = 10 * 60_000;
+const READY_TIMEOUT_MS = 3 * 60_000;
+
+/** The pages in the sidebar's order: the home page, then by path (number prefixes first). */
+function pagesInOrder() {
+  /** @type {string[]} */
+  const files = [];
+  const walk = (/** @type {string} */ folder) => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.mdx?$/.test(entry.name)) files.push(path.relative(DOCS, full).split(path.sep).join('/'));
+    }
+  };
+  walk(DOCS);
+  const rank = (/** @type {string} */ file) => (file === 'index.mdx' || file === 'index.md' ? 0 : 1);
+  return files.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, 'en', { numeric: true }));
+}
+
+/** A copy of the repository's files as they are now (tracked, or new and not ignored), as a fresh git repository. */
+function scratchCopy() {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'docs-run-'));
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n');
+  for (const file of files) {
+    const source = path.join(REPO_ROOT, file);
+    if (!file || !existsSync(source) || !lstatSync(source).isFile()) continue;
+    mkdirSync(path.dirname(path.join(folder, file)), { recursive: true });
+    copyFileSync(source, path.join(folder, file));
+  }
+  const git = (/** @type {string[]} */ ...args) => execFileSync('git', ['-c', 'user.name=docs test', '-c', 'user.email=docs@localhost', ...args], { cwd: folder, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '--no-verify', '-m', 'the repository, as the docs test found it');
+  return folder;
+}
+
+/**
+ * A learner's terminal: no variables npm sets for the test's own script, no node_modules/.bin of
+ * this checkout on the PATH.
+ * @param {number} port
+ */
+function learnerEnvironment(port) {
+  /** @type {NodeJS.ProcessEnv} */
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) && name !== 'INIT_CWD'));
+  env['PATH'] = (process.env['PATH'] ?? '').split(path.delimiter).filter((entry) => !entry.includes('node_modules')).join(path.delimiter);
+  env['PORT'] = String(port);
+  return env;
+}
+
+/** The last lines of some output, for a failure message. @param {string} output */
+const tail = (output) => output.trimEnd().split('\n').slice(-40).join('\n');
+
+const pages = pagesInOrder().map((file) => ({ file, steps: pageSteps(readFileSync(path.join(DOCS, file), 'utf8'), `website/docs/${file}`) }));
+
+describe('the website\'s shell blocks, run in page order', function () {
+  this.timeout(RUN_TIMEOUT_MS);
+  this.bail(true); // each step counts on the ones before it, as a learner's would
+  /** @type {string} */
+  let scratch;
+  /** @type {number} */
+  let port;
+  /** @type {NodeJS.ProcessEnv} */
+  let env;
+  /** @param {string} text */
+  const onOurPort = (text) => text.replace(new RegExp(`(localhost|127\\.0\\.0\\.1):${PAGES_PORT}\\b`, 'g'), `$1:${port}`);
+
+  before(async () => {
+    scratch = scratchCopy();
+    port = await freePort();
+    env = learnerEnvironment(port);
+  });
+
+  after(() => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('finds shell blocks to run on the pages', () => {
+    assert.ok(pages.flatMap((page) => page.steps).some((step) => step.kind === 'run'), 'no page has a `run` block');
+  });
+
+  for (const { file, steps } of pages.filter((page) => page.steps.length > 0)) {
+    describe(`website/docs/${file}`, () => {
+      /** @type {{stop: () => Promise<void>}[]} */
+      const running = [];
+      after(async () => {
+        for (const process of running.reverse()) await process.stop();
+      });
+
+      for (const step of steps) {
+        const title = `line ${step.line}: ${commandsOf(step.code).join(' && ')}`;
+        if (step.kind === 'needs') {
+          it(`${title} (needs ${step.reason}: its npm scripts exist)`, () => {
+            for (const command of commandsOf(step.code)) assert.equal(missingNpmScript(command, REPO_ROOT), undefined, command);
+          });
+        } else if (step.kind === 'run') {
+          it(title, async () => {
+            const { code, output } = await run(onOurPort(step.code), scratch, env);
+            assert.equal(code, 0, `exit code ${code}; its output ended with:\n${tail(output)}`);
+            if (step.output) {
+              const missing = missingOutput(output, onOurPort(step.output.text));
+              assert.equal(missing, undefined, `the page shows "${missing}" (line ${step.output.line}), which its output lacks:\n${tail(output)}`);
+            }
+          });
+        } else {
+          it(`${title} (in the background, until the page ends)`, async () => {
+            const expected = onOurPort(step.output?.text ?? '');
+            const process = await start(onOurPort(step.code), scratch, env, (output) => missingOutput(output, expected) === undefined);
+            running.push(process);
+          });
+        }
+      }
+    });
+  }
+});
+
+/**
+ * Runs a run block's commands with bash, stopping at the first that fails.
+ * @param {string} code @param {string} cwd @param {NodeJS.ProcessEnv} env
+ * @returns {Promise<{code: number | null, output: string}>}
+ */
+function run(code, cwd, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-e', '-o', 'pipefail', '-c', code], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS - 10_000);
+    child.on('error', reject);
+    child.on('close', (exitCode) => {
+      clearTimeout(timer);
+      resolve({ code: exitCode, output });
+    });
+  });
+}
+
+/**
+ * Starts a `run background` block in a process group of its own (so that stopping it is a
+ * Ctrl-C to everything it started) and waits until its output is what the page shows.
+ * @param {string} code @param {string} cwd @param {NodeJS.ProcessEnv} env
+ * @param {(output: string) => boolean} ready
+ * @returns {Promise<{stop: () => Promise<void>}>}
+ */
+async function start(code, cwd, env, ready) {
+  const child = spawn('bash', ['-c', code], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise((resolve) => child.once('close', resolve));
+  const signal = (/** @type {NodeJS.Signals} */ name) => {
+    try {
+      process.kill(-(child.pid ?? 0), name);
+    } catch {
+      // already gone
+    }
+  };
+  const stop = async () => {
+    signal('SIGINT');
+    const killer = setTimeout(() => signal('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(killer);
+  };
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (!ready(output)) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`it stopped (exit ${child.exitCode}) before showing what the page shows:\n${tail(output)}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`it did not show what the page shows within ${READY_TIMEOUT_MS / 1000} s:\n${tail(output)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { stop };
+}

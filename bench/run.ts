@@ -16,6 +16,7 @@ import { measureColdStarts } from './cold-start';
 import { meetsTarget, type Figure, type Results } from './figures';
 import { measureHttp } from './http-figures';
 import { terminalTable, updateReadme } from './report';
+import { measureSite } from './site';
 import { startBenchStack, startDynaliteProcess } from './stack';
 import { measureTokenCheck } from './token-check';
 
@@ -61,6 +62,9 @@ async function measure(): Promise<Results> {
 
   progress('cold starts: bundles and load times');
   figures.push(...(await measureColdStarts()));
+
+  progress('website: size and first visits, in Chromium');
+  figures.push(...(await measureSite()));
   return { date: new Date().toISOString(), machine: machine(), figures };
 }
 

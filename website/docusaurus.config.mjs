@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { themes as prismThemes } from 'prism-react-renderer';
 import remarkCheckedCode from './plugins/remark-checked-code.mjs';
 import remarkCodeFile from './plugins/remark-code-file.mjs';
+import leanCommonChunk from './plugins/lean-common-chunk.mjs';
 import workshopChapters from './plugins/workshop-chapters.mjs';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -72,7 +73,7 @@ const config = {
       },
     ],
   ],
-  plugins: [[workshopChapters, { repoRoot }]],
+  plugins: [[workshopChapters, { repoRoot }], leanCommonChunk],
 
   themeConfig: /** @type {import('@docusaurus/preset-classic').ThemeConfig} */ ({
     colorMode: { respectPrefersColorScheme: true },

@@ -121,6 +121,11 @@ export function sitePages() {
   return pages.sort();
 }
 
+/** The size of one page's HTML file in the build. @param {string} page a path from sitePages() */
+export function pageHtmlBytes(page) {
+  return statSync(path.join(BUILD, page, 'index.html')).size;
+}
+
 /** The built site's size in bytes, every file counted. */
 export function buildBytes() {
   let total = 0;

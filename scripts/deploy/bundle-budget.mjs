@@ -12,9 +12,10 @@
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { FINAL_DIR } from './common.mjs';
+import { appDirectory } from './common.mjs';
 
-const BUDGET_FILE = path.join(FINAL_DIR, 'bundle-budget.json');
+/** The app's budget file: bundle-budget.json beside its serverless.yml. */
+const budgetFile = () => path.join(appDirectory(), 'bundle-budget.json');
 export const LIMIT_FACTOR = 2;
 
 /**
@@ -28,7 +29,7 @@ export function zipSizes(packageDir) {
 }
 
 /** @returns {Record<string, number>} the recorded size of each function's zip, in bytes */
-export function readBudget(file = BUDGET_FILE) {
+export function readBudget(file = budgetFile()) {
   return JSON.parse(readFileSync(file, 'utf8')).zipBytes;
 }
 
@@ -36,9 +37,9 @@ export function readBudget(file = BUDGET_FILE) {
  * @param {Record<string, number>} sizes
  * @param {string} stage the stage the sizes were measured on
  */
-export function writeBudget(sizes, stage, file = BUDGET_FILE) {
+export function writeBudget(sizes, stage, file = budgetFile()) {
   const budget = {
-    description: `Zip size of each function when recorded (stage ${stage}). A zip more than ${LIMIT_FACTOR} times its size fails final/test/deploy. Record again with: npm run package -- --stage dev --record-budget`,
+    description: `Zip size of each function when recorded (stage ${stage}). A zip more than ${LIMIT_FACTOR} times its size fails test/deploy. Record again with: npm run package -- --stage dev --record-budget`,
     zipBytes: sizes,
   };
   writeFileSync(file, `${JSON.stringify(budget, null, 2)}\n`);

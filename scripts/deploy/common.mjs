@@ -4,16 +4,16 @@
  * and folders they work on, a stage's settings, and how they run (or, with --dry-run, only
  * print) a Serverless Framework command.
  *
- * The scripts are called through npm from the repository root or from final/, e.g.
- * `npm run deploy -- --stage dev`, and npm runs them in final/. So a folder given on the command
- * line (--out, --package) is relative to final/, as for every script of the workspace (the GoCD
- * pipelines count on it), wherever npm was started.
+ * They work on the app in the folder they run in: npm runs an app's scripts in its folder
+ * (final/, a chapter, your copy), e.g. `npm run deploy -- --stage dev`, and `npm run deploy` at
+ * the repository root runs final/'s. So a folder given on the command line (--out, --package) is
+ * relative to the app's folder, as for every script of the app (the GoCD pipelines count on it),
+ * wherever npm was started.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 
@@ -22,7 +22,11 @@ export const SERVICE = 'session-api';
 const DEPLOYED_STAGES = ['dev', 'test', 'prod'];
 /** The region of serverless.yml's default; --region overrides it for every script. */
 const DEFAULT_REGION = 'us-east-1';
-export const FINAL_DIR = fileURLToPath(new URL('../../final/', import.meta.url));
+
+/** The app the scripts work on: the folder they run in, where its serverless.yml is. */
+export function appDirectory() {
+  return process.cwd();
+}
 
 const SERVERLESS_BIN = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
 
@@ -78,7 +82,7 @@ export const vpcStackName = (stage) => `${SERVICE}-${stage}-vpc`;
  * @returns {Record<string, any>}
  */
 export function stageSettings(stage) {
-  return YAML.parse(readFileSync(path.join(FINAL_DIR, 'config', `${stage}.yml`), 'utf8'));
+  return YAML.parse(readFileSync(path.join(appDirectory(), 'config', `${stage}.yml`), 'utf8'));
 }
 
 /**
@@ -93,24 +97,25 @@ export function workshopTags(stage) {
 }
 
 /**
- * The package folder named on the command line (relative to final/), by default the stage's
- * own: final/.serverless-<stage>, which git ignores.
+ * The package folder named on the command line (relative to the app's folder), by default the
+ * stage's own: .serverless-<stage>, which git ignores.
  * @param {string} stage
  * @param {unknown} given
  */
 export function packageDirectory(stage, given) {
-  return path.resolve(FINAL_DIR, typeof given === 'string' && given !== '' ? given : `.serverless-${stage}`);
+  return path.resolve(appDirectory(), typeof given === 'string' && given !== '' ? given : `.serverless-${stage}`);
 }
 
 /**
- * Runs `serverless ARGS` in final/ and returns its exit code, or with dryRun only prints it.
+ * Runs `serverless ARGS` in the app's folder and returns its exit code, or with dryRun only
+ * prints it.
  * @param {string[]} args
  * @param {{ dryRun: boolean, log?: (line: string) => void, env?: NodeJS.ProcessEnv }} options
  */
 export function runServerless(args, { dryRun, log = console.log, env = process.env }) {
-  log(`${dryRun ? 'Would run' : 'Running'} (in final/): serverless ${args.join(' ')}`);
+  log(`${dryRun ? 'Would run' : 'Running'} (in ${path.basename(appDirectory())}/): serverless ${args.join(' ')}`);
   if (dryRun) return 0;
-  const result = spawnSync(process.execPath, [SERVERLESS_BIN, ...args], { cwd: FINAL_DIR, stdio: 'inherit', env });
+  const result = spawnSync(process.execPath, [SERVERLESS_BIN, ...args], { cwd: appDirectory(), stdio: 'inherit', env });
   return result.status ?? 1;
 }
 
@@ -127,7 +132,3 @@ export async function runMain(main) {
   }
 }
 
-/** @param {string} moduleUrl import.meta.url of the calling script */
-export function isMainModule(moduleUrl) {
-  return process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(moduleUrl);
-}

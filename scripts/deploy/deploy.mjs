@@ -29,8 +29,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { isMainModule, packageDirectory, parseOptions, runMain, runServerless, serviceStackName, UsageError } from './common.mjs';
-import { compareCommits, describeCommit, packageCommit, REPOSITORY_DIR, stackCommit } from './promotion.mjs';
+import { packageDirectory, parseOptions, runServerless, serviceStackName, UsageError } from './common.mjs';
+import { compareCommits, describeCommit, packageCommit, repositoryDirectory, stackCommit } from './promotion.mjs';
 
 /** A deploy that would go back in history, refused: the message says what to type instead. */
 export class RefusedDeploy extends Error {
@@ -95,7 +95,7 @@ function checkPromotion(packaged, live, { repoDir, stackName, stage, rollback, a
  * @param {Dependencies} [dependencies]
  */
 export async function main(argv, dependencies = {}) {
-  const { log = console.log, serverless = runServerless, repoDir = REPOSITORY_DIR } = dependencies;
+  const { log = console.log, serverless = runServerless, repoDir = repositoryDirectory() } = dependencies;
   const options = parseOptions(argv, { package: { type: 'string' }, function: { type: 'string' }, rollback: { type: 'boolean' } });
   const dir = packageDirectory(options.stage, options['package']);
   const functionName = typeof options['function'] === 'string' ? options['function'] : undefined;
@@ -118,4 +118,3 @@ export async function main(argv, dependencies = {}) {
   return serverless(['deploy', '--stage', options.stage, '--region', options.region, '--package', dir], { dryRun: options.dryRun, log });
 }
 
-if (isMainModule(import.meta.url)) await runMain(() => main(process.argv.slice(2)));

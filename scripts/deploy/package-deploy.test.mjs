@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { compareWithBudget, readBudget, writeBudget, zipSizes } from './bundle-budget.mjs';
-import { FINAL_DIR, packageDirectory } from './common.mjs';
+import { packageDirectory } from './common.mjs';
 import { checkPackage, main as deploy } from './deploy.mjs';
 import { main as packageStage } from './package.mjs';
 
@@ -20,7 +21,13 @@ async function output(script, argv) {
   return { status, text: lines.join('\n') };
 }
 
+/** The scripts work on the app in the folder they run in, as npm runs them: here final/. */
+const FINAL_DIR = fileURLToPath(new URL('../../final', import.meta.url));
+
 describe('deploy scripts: package and deploy', () => {
+  const startedIn = process.cwd();
+  before(() => process.chdir(FINAL_DIR));
+  after(() => process.chdir(startedIn));
   /** @type {string} */
   let scratch;
   beforeEach(() => (scratch = mkdtempSync(path.join(os.tmpdir(), 'session-api-scripts-'))));
@@ -39,7 +46,7 @@ describe('deploy scripts: package and deploy', () => {
     return dir;
   }
 
-  it('packages into final/.serverless-<stage> unless told otherwise; other folders are relative to final/', () => {
+  it('packages into the app\'s .serverless-<stage> unless told otherwise; other folders are relative to the app', () => {
     assert.equal(packageDirectory('dev', undefined), path.join(FINAL_DIR, '.serverless-dev'));
     assert.equal(packageDirectory('test', 'dist/test'), path.join(FINAL_DIR, 'dist', 'test'));
     assert.equal(packageDirectory('prod', '/abs/prod'), path.resolve('/abs/prod'));

@@ -20,8 +20,8 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { compareWithBudget, kilobytes, LIMIT_FACTOR, readBudget, writeBudget, zipSizes } from './bundle-budget.mjs';
-import { isMainModule, packageDirectory, parseOptions, runMain, runServerless, UsageError } from './common.mjs';
-import { currentCommit, describeCommit, recordCommit, REPOSITORY_DIR } from './promotion.mjs';
+import { packageDirectory, parseOptions, runServerless, UsageError } from './common.mjs';
+import { currentCommit, describeCommit, recordCommit, repositoryDirectory } from './promotion.mjs';
 
 /**
  * Empties the output folder of an older package, and refuses to touch a folder that holds
@@ -47,7 +47,7 @@ function clearOutputFolder(out) {
  * @param {string[]} argv
  * @param {Dependencies} [dependencies]
  */
-export async function main(argv, { log = console.log, serverless = runServerless, repoDir = REPOSITORY_DIR } = {}) {
+export async function main(argv, { log = console.log, serverless = runServerless, repoDir = repositoryDirectory() } = {}) {
   const options = parseOptions(argv, { out: { type: 'string' }, 'record-budget': { type: 'boolean' } });
   const out = packageDirectory(options.stage, options['out']);
   const args = ['package', '--stage', options.stage, '--region', options.region, '--package', out];
@@ -83,4 +83,3 @@ export async function main(argv, { log = console.log, serverless = runServerless
   return 1;
 }
 
-if (isMainModule(import.meta.url)) await runMain(() => main(process.argv.slice(2)));

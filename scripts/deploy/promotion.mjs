@@ -31,10 +31,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { FINAL_DIR, UsageError } from './common.mjs';
+import { appDirectory, UsageError } from './common.mjs';
 
-/** The clone this checkout of the workshop lives in. */
-export const REPOSITORY_DIR = path.resolve(FINAL_DIR, '..');
+/** The top of the git clone the app is in (the app's folder itself outside a clone). */
+export function repositoryDirectory() {
+  const top = git(appDirectory(), ['rev-parse', '--show-toplevel']);
+  return top.ok ? top.output : appDirectory();
+}
 const COMMIT_FILE = 'commit.json';
 const COMMIT_OUTPUT = 'SourceCommit';
 const TEMPLATE_FILE = 'cloudformation-template-update-stack.json';

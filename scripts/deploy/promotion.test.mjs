@@ -9,6 +9,7 @@
  * after a deploy, so these tests do not depend on how the commit is written in the template.
  */
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -88,6 +89,10 @@ function stackRunning(packageDir) {
 }
 
 describe('deploy scripts: safe promotion (package records its commit, deploy never goes back silently)', function () {
+  // The scripts work on the app in the folder they run in, as npm runs them: here final/.
+  const startedIn = process.cwd();
+  before(() => process.chdir(fileURLToPath(new URL('../../final', import.meta.url))));
+  after(() => process.chdir(startedIn));
   this.timeout(20_000); // git commands on a slow machine
 
   /** @type {string} */

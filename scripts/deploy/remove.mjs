@@ -17,7 +17,7 @@
 import { CloudFormationClient, DeleteStackCommand, waitUntilStackDeleteComplete } from '@aws-sdk/client-cloudformation';
 import { GetResourcesCommand, ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { DeleteParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { isMainModule, parseOptions, runMain, runServerless, SERVICE, stageSettings, vpcStackName } from './common.mjs';
+import { parseOptions, runServerless, SERVICE, stageSettings, vpcStackName } from './common.mjs';
 
 /** Deleting the SSM endpoint and the network interfaces Lambda left in the subnets takes a while. */
 const MAX_WAIT_SECONDS = 45 * 60;
@@ -97,4 +97,3 @@ export async function main(argv, dependencies = {}) {
   return 0;
 }
 
-if (isMainModule(import.meta.url)) await runMain(() => main(process.argv.slice(2)));

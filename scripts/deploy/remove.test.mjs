@@ -1,6 +1,7 @@
 // @ts-check
 /** `npm run remove` with sinon stubs for serverless and the AWS clients. */
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import sinon from 'sinon';
 import { main, taggedResources } from './remove.mjs';
@@ -27,6 +28,10 @@ function fakeCloudFormation() {
 }
 
 describe('deploy scripts: remove', () => {
+  // The scripts work on the app in the folder they run in, as npm runs them: here final/.
+  const startedIn = process.cwd();
+  before(() => process.chdir(fileURLToPath(new URL('../../final', import.meta.url))));
+  after(() => process.chdir(startedIn));
   it('lists every resource still tagged for the stage, across pages', async () => {
     const tagging = fakeTagging();
     assert.deepEqual(await taggedResources(tagging, 'prod'), [TABLE_ARN, KEY_ARN]);

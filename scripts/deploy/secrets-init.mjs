@@ -17,7 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { isMainModule, parseOptions, runMain, stageSettings, UsageError, workshopTags } from './common.mjs';
+import { parseOptions, stageSettings, UsageError, workshopTags } from './common.mjs';
 
 const KEY_BYTES = 32;
 
@@ -83,4 +83,3 @@ export async function main(argv, { ssm, log = console.log } = {}) {
   return 0;
 }
 
-if (isMainModule(import.meta.url)) await runMain(() => main(process.argv.slice(2)));

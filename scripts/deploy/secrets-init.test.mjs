@@ -1,6 +1,7 @@
 // @ts-check
 /** `npm run secrets:init` against a sinon stub of the SSM client: no AWS account is involved. */
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import sinon from 'sinon';
 import { initSigningKey, main, newSigningKey } from './secrets-init.mjs';
 
@@ -10,6 +11,10 @@ const alreadyExists = () => Object.assign(new Error('The parameter already exist
 const inputOf = (send, call) => /** @type {import('@aws-sdk/client-ssm').PutParameterCommand} */ (send.getCall(call).args[0]).input;
 
 describe('deploy scripts: secrets-init', () => {
+  // The scripts work on the app in the folder they run in, as npm runs them: here final/.
+  const startedIn = process.cwd();
+  before(() => process.chdir(fileURLToPath(new URL('../../final', import.meta.url))));
+  after(() => process.chdir(startedIn));
   it('makes 256 random bits, base64 as src/lib/signing-key.ts reads them', () => {
     const key = newSigningKey();
     assert.equal(Buffer.from(key, 'base64').byteLength, 32);

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Creates (or updates) the VPC stack of a stage from final/infra/vpc.yml:
+ * Creates (or updates) the VPC stack of a stage from infra/vpc.yml:
  *
  *   npm run vpc:create -- --stage prod [--nat-gateways] [--region us-east-1] [--dry-run]
  *
@@ -20,9 +20,10 @@ import {
   waitUntilStackCreateComplete,
   waitUntilStackUpdateComplete,
 } from '@aws-sdk/client-cloudformation';
-import { FINAL_DIR, isMainModule, parseOptions, runMain, stageSettings, vpcStackName, workshopTags } from './common.mjs';
+import { appDirectory, parseOptions, stageSettings, vpcStackName, workshopTags } from './common.mjs';
 
-export const TEMPLATE_FILE = path.join(FINAL_DIR, 'infra', 'vpc.yml');
+/** The app's VPC template. */
+export const templateFile = () => path.join(appDirectory(), 'infra', 'vpc.yml');
 /** Creating the SSM interface endpoint alone can take several minutes. */
 const MAX_WAIT_SECONDS = 30 * 60;
 
@@ -36,7 +37,7 @@ const MAX_WAIT_SECONDS = 30 * 60;
 export function stackRequest(stage, natGateways) {
   return {
     StackName: vpcStackName(stage),
-    TemplateBody: readFileSync(TEMPLATE_FILE, 'utf8'),
+    TemplateBody: readFileSync(templateFile(), 'utf8'),
     Parameters: [{ ParameterKey: 'NatGateways', ParameterValue: String(natGateways) }],
     // CloudFormation copies the stack's tags onto every resource it creates.
     Tags: workshopTags(stage),
@@ -89,7 +90,7 @@ export async function createOrUpdateStack(cloudFormation, request) {
 export async function main(argv, { cloudFormation, log = console.log } = {}) {
   const options = parseOptions(argv, { 'nat-gateways': { type: 'boolean' } });
   const request = stackRequest(options.stage, options['nat-gateways'] === true);
-  const summary = `stack ${request.StackName} (${options.region}) from final/infra/vpc.yml, NatGateways=${request.Parameters[0]?.ParameterValue}`;
+  const summary = `stack ${request.StackName} (${options.region}) from infra/vpc.yml, NatGateways=${request.Parameters[0]?.ParameterValue}`;
   if (stageSettings(options.stage)['runInVpc'] !== true) {
     log(`Note: config/${options.stage}.yml says runInVpc: false, so the functions of ${options.stage} will not use this VPC.`);
   }
@@ -103,4 +104,3 @@ export async function main(argv, { cloudFormation, log = console.log } = {}) {
   return 0;
 }
 
-if (isMainModule(import.meta.url)) await runMain(() => main(process.argv.slice(2)));

@@ -1,10 +1,11 @@
 // @ts-check
 /** `npm run vpc:create` against a sinon stub of the CloudFormation client. */
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { CreateStackCommand, DescribeStacksCommand, UpdateStackCommand } from '@aws-sdk/client-cloudformation';
 import sinon from 'sinon';
-import { createOrUpdateStack, main, stackRequest, TEMPLATE_FILE } from './vpc-create.mjs';
+import { createOrUpdateStack, main, stackRequest, templateFile } from './vpc-create.mjs';
 
 const notFound = () => Object.assign(new Error('Stack with id session-api-dev-vpc does not exist'), { name: 'ValidationError' });
 
@@ -33,10 +34,15 @@ function fakeCloudFormation({ exists, update = async () => ({}) }) {
 const sentOf = (send, type) => send.getCalls().map((call) => call.args[0]).filter((command) => command instanceof type);
 
 describe('deploy scripts: vpc-create', () => {
+  // The scripts work on the app in the folder they run in, as npm runs them: here final/.
+  const startedIn = process.cwd();
+  before(() => process.chdir(fileURLToPath(new URL('../../final', import.meta.url))));
+  after(() => process.chdir(startedIn));
+
   it('asks for the stack session-api-<stage>-vpc from infra/vpc.yml, tagged, without NAT by default', () => {
     const request = stackRequest('prod', false);
     assert.equal(request.StackName, 'session-api-prod-vpc');
-    assert.equal(request.TemplateBody, readFileSync(TEMPLATE_FILE, 'utf8'));
+    assert.equal(request.TemplateBody, readFileSync(templateFile(), 'utf8'));
     assert.deepEqual(request.Parameters, [{ ParameterKey: 'NatGateways', ParameterValue: 'false' }]);
     assert.deepEqual(request.Tags, [
       { Key: 'project', Value: 'session-api' },

@@ -9,9 +9,9 @@
  * `{file, line, rule, message, fix}` pointing at the line to change.
  *
  * Usage:
- *   node scripts/gocd/check.mjs            every *.gocd.yaml / *.gocd.yml the GoCD server would
- *                                          load from this repository: format + project rules
- *   node scripts/gocd/check.mjs FILE...    the given files: format rules only
+ *   pipelines-check            every *.gocd.yaml / *.gocd.yml the GoCD server would load from
+ *                              this repository: format + project rules (npm run pipelines:check)
+ *   pipelines-check FILE...    the given files: format rules only
  *
  * Exit code: 0 no findings, 1 findings, 2 usage error (for example a missing file).
  *
@@ -28,10 +28,9 @@
  *   repo-files.mjs       the files of the repository, and GoCD's path patterns
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
-import { fileURLToPath } from 'node:url';
 import { checkAcrossFiles, checkOneFile } from './format-file.mjs';
 import { checkProject } from './project-rules.mjs';
 import { findConfigFiles } from './repo-files.mjs';
@@ -64,7 +63,7 @@ export function checkFiles(files, options = {}) {
   return sortAndDeduplicate(findings);
 }
 
-const USAGE = `usage: node scripts/gocd/check.mjs [FILE...]
+const USAGE = `usage: pipelines-check [FILE...]
 
   no FILE   check every *.gocd.yaml / *.gocd.yml that git tracks in this repository,
             with the GoCD format rules and this project's rules
@@ -76,7 +75,7 @@ exit code: 0 no findings, 1 findings, 2 usage error`;
  * @param {string[]} args  the command-line arguments
  * @returns {number} the exit code
  */
-function main(args) {
+export function main(args) {
   if (args.includes('-h') || args.includes('--help')) {
     console.log(USAGE);
     return 0;
@@ -102,7 +101,7 @@ function main(args) {
  * @returns {number}
  */
 function usageError(message) {
-  console.error(`check.mjs: ${message}\n\n${USAGE}`);
+  console.error(`pipelines-check: ${message}\n\n${USAGE}`);
   return 2;
 }
 
@@ -134,9 +133,4 @@ function printFindings(findings, files) {
   }
   const withFindings = new Set(findings.map((finding) => finding.file)).size;
   console.log(`${checked}: ${findings.length} problem${findings.length === 1 ? '' : 's'} in ${withFindings} file${withFindings === 1 ? '' : 's'}.`);
-}
-
-// Run as a program only when this file is the entry point, not when a test imports it.
-if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = main(process.argv.slice(2));
 }

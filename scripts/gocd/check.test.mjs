@@ -16,7 +16,7 @@ import { findConfigFiles, matchesGlob } from './repo-files.mjs';
 import { RULES } from './rules.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const checker = path.join(here, 'check.mjs');
+const checker = path.join(here, 'bin', 'pipelines-check.mjs');
 const projectRoot = path.join(here, 'fixtures', 'project');
 
 /**

@@ -65,7 +65,7 @@ describe('a function without a pipeline fails npm test (pipelines:check)', funct
   after(() => rmSync(copy, { recursive: true, force: true }));
 
   it('reports function-pipeline-missing with what to add', () => {
-    const result = spawnSync(process.execPath, ['scripts/gocd/check.mjs'], { cwd: copy, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['scripts/gocd/bin/pipelines-check.mjs'], { cwd: copy, encoding: 'utf8' });
     assert.equal(result.status, 1);
     const missing = result.stdout.split('\n').filter((line) => line.includes('function-pipeline-missing'));
     assert.equal(missing.length, 1, result.stdout);

@@ -42,7 +42,6 @@ import { cpSync, createWriteStream, existsSync, lstatSync, mkdirSync, mkdtempSyn
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { matchesGlob } from './repo-files.mjs';
 import { findPipeline, loadPipelines, mergedEnvironment } from './pipeline-model.mjs';
@@ -561,7 +560,7 @@ const USAGE = `usage: npm run pipeline -- NAME [--until STAGE] [--approve] [--de
  * @param {string[]} argv
  * @returns {Promise<number>} the exit code
  */
-async function main(argv) {
+export async function main(argv) {
   /** @type {ReturnType<typeof parseArgs<{args: string[], allowPositionals: true, options: Record<string, {type: 'string' | 'boolean'}>}>>} */
   let parsed;
   try {
@@ -629,8 +628,4 @@ async function main(argv) {
     console.error(`run-pipeline: ${error instanceof Error ? error.message : error}`);
     return 2;
   }
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  process.exitCode = await main(process.argv.slice(2));
 }

@@ -17,7 +17,7 @@ import { agentEnvironment, runPipeline } from './run-pipeline.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
 const fixture = path.join(here, 'fixtures', 'runner', 'pipelines.yaml');
-const runner = path.join(here, 'run-pipeline.mjs');
+const runner = path.join(here, 'bin', 'pipeline-run.mjs');
 
 /** @returns {{stream: Writable, text: () => string}} an output that keeps what is written */
 function capture() {

@@ -6,10 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { FINAL_DIR, usePackages } from './packages';
 
-const DEPLOY_SCRIPT = path.resolve(FINAL_DIR, '../scripts/deploy/deploy.mjs');
+/** `npm run deploy` itself: the app-deploy command of @session-api/deploy. */
+const DEPLOY_SCRIPT = require.resolve('@session-api/deploy/bin/app-deploy.mjs');
 
 function deploy(...args: string[]): { status: number | null; output: string } {
   const result = spawnSync(process.execPath, [DEPLOY_SCRIPT, ...args, '--dry-run'], { cwd: FINAL_DIR, encoding: 'utf8' });

@@ -1,6 +1,6 @@
 /**
  * The deployment packages the deploy tests read: one per deployed stage, built once per test run
- * by `npm run package` itself (scripts/deploy/package.mjs), into a temporary folder. Without AWS credentials: the environment is stripped of them, and the
+ * by `npm run package` itself (app-package, scripts/deploy/package.mjs), into a temporary folder. Without AWS credentials: the environment is stripped of them, and the
  * credential files point at nothing, so packaging fails if it ever needs an AWS call.
  */
 import { spawn } from 'node:child_process';
@@ -12,7 +12,8 @@ export const STAGES = ['dev', 'test', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export const FINAL_DIR = path.resolve(__dirname, '../..');
-const PACKAGE_SCRIPT = path.resolve(FINAL_DIR, '../scripts/deploy/package.mjs');
+/** `npm run package` itself: the app-package command of @session-api/deploy. */
+const PACKAGE_SCRIPT = require.resolve('@session-api/deploy/bin/app-package.mjs');
 
 /**
  * A value read from a template or state file: JSON that the tests' assertions check, so its

@@ -3,8 +3,8 @@
  * Records and verifies the checksum of a deployment package, so that a pipeline can prove the
  * package it deploys to test or prod is byte for byte the one it built and tested earlier:
  *
- *   node scripts/package-checksum.mjs --write DIR    writes DIR.sha256 (one line per file)
- *   node scripts/package-checksum.mjs --verify DIR   exits 1 when DIR differs from DIR.sha256
+ *   npm run package:checksum -- --write DIR    writes DIR.sha256 (one line per file)
+ *   npm run package:checksum -- --verify DIR   exits 1 when DIR differs from DIR.sha256
  *
  * DIR.sha256 has the format of `sha256sum`, so `sha256sum -c` can check it too (run it from
  * DIR's parent folder). Exit code: 0 written or verified, 1 mismatch, 2 usage error.
@@ -12,8 +12,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import process from 'node:process';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 /**
@@ -63,7 +61,7 @@ export function main(argv) {
   });
   const directory = positionals[0];
   if (positionals.length !== 1 || !directory || values.write === values.verify) {
-    console.error('usage: node scripts/package-checksum.mjs --write DIR | --verify DIR');
+    console.error('usage: npm run package:checksum -- --write DIR | --verify DIR');
     return 2;
   }
   if (!existsSync(directory) || !statSync(directory).isDirectory()) {
@@ -88,13 +86,4 @@ export function main(argv) {
   }
   console.log(`package-checksum: ${directory} matches ${sumsFile}`);
   return 0;
-}
-
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 2;
-  }
 }

@@ -21,7 +21,7 @@ const tracked = execFileSync('git', ['ls-files', '--cached', '--others', '--excl
   .filter((file) => file && existsSync(path.join(root, file)) && !file.includes('/fixtures/'));
 const markdownFiles = tracked.filter((file) => file.endsWith('.md'));
 const sourceTexts = tracked
-  .filter((file) => !file.endsWith('.md') && !file.endsWith('package-lock.json') && !/\.(png|jpg|ico|zip)$/.test(file))
+  .filter((file) => !/\.mdx?$/.test(file) && !file.endsWith('package-lock.json') && !/\.(png|jpg|ico|zip|svg)$/.test(file))
   .map((file) => ({ file, lines: readFileSync(path.join(root, file), 'utf8').split('\n').map((line) => line.trim()) }));
 
 /** @param {string} markdown */

@@ -4,7 +4,7 @@
  * every file of the repository), serve it as `npm run docs` does, and drive Debian's Chromium.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
@@ -20,16 +20,19 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** Headless, and quiet: no update checks, no sync, no first-run pages, no request of its own. */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-/** @returns {string} the browser's path, or an error that says how to install it */
-export function chromiumPath() {
-  if (!existsSync(CHROMIUM)) {
+/**
+ * @param {string} [file] where the browser must be
+ * @returns {string} the browser's path, or an error that says how to install it
+ */
+export function chromiumPath(file = CHROMIUM) {
+  if (!existsSync(file)) {
     throw new Error(
-      `Chromium is not installed: the website's browser checks drive Debian's chromium at ${CHROMIUM}.\n` +
+      `Chromium is not installed: the website's browser checks drive Debian's chromium at ${file}.\n` +
         '  Install it with:  sudo apt-get update && sudo apt-get install -y chromium\n' +
         '  (CI installs it in .ci/run; these checks are never skipped.)',
     );
   }
-  return CHROMIUM;
+  return file;
 }
 
 /** A TCP port free on the loopback interface right now. @returns {Promise<number>} */
@@ -119,6 +122,37 @@ export function sitePages() {
   };
   walk(BUILD);
   return pages.sort();
+}
+
+/**
+ * Addresses outside the site that the built HTML and CSS would make a browser fetch by itself:
+ * scripts, stylesheets, fonts, images, preloads (plain links a reader may click are fine).
+ * @param {string} [folder] the built site
+ * @returns {string[]} "file: address" for each
+ */
+export function outsideFetches(folder = BUILD) {
+  /** @type {string[]} */
+  const found = [];
+  const fetched = [
+    /<(?:script|img|iframe|source|video|audio|embed)\b[^>]*\bsrc=["']?(https?:\/\/[^"' >]+)/gi,
+    /<link\b(?=[^>]*\brel=["']?(?:stylesheet|preload|prefetch|preconnect|dns-prefetch|modulepreload|icon|manifest|apple-touch-icon)\b)[^>]*\bhref=["']?((?:https?:)?\/\/[^"' >]+)/gi,
+    /url\(\s*["']?((?:https?:)?\/\/[^"')]+)/gi,
+    /@import\s+(?:url\()?\s*["']?((?:https?:)?\/\/[^"');]+)/gi,
+  ];
+  const walk = (/** @type {string} */ directory) => {
+    for (const entry of readdirSync(directory, { withFileTypes: true })) {
+      const full = path.join(directory, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (/\.(html|css)$/.test(entry.name)) {
+        const text = readFileSync(full, 'utf8');
+        for (const pattern of fetched) {
+          for (const match of text.matchAll(pattern)) found.push(`${path.relative(folder, full)}: ${match[1]}`);
+        }
+      }
+    }
+  };
+  walk(folder);
+  return found;
 }
 
 /** The size of one page's HTML file in the build. @param {string} page a path from sitePages() */

@@ -19,7 +19,7 @@ export default function leanCommonChunk() {
           splitChunks: {
             cacheGroups: {
               common: {
-                test: (/** @type {{resource?: string}} */ module) => !DIAGRAM_LIBRARIES.test(module.resource ?? ''),
+                test: (/** @type {import('webpack').Module} */ module) => !DIAGRAM_LIBRARIES.test(module.nameForCondition() ?? ''),
               },
             },
           },

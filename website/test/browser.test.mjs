@@ -18,7 +18,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import { chromium } from 'playwright-core';
 import { readRegion } from '../lib/regions.mjs';
-import { CHROMIUM_ARGS, REPO_ROOT, WEBSITE, chromiumPath, ensureBuild, serveSite, sitePages } from '../lib/site.mjs';
+import { CHROMIUM_ARGS, REPO_ROOT, WEBSITE, chromiumPath, ensureBuild, outsideFetches, serveSite, sitePages } from '../lib/site.mjs';
 
 /** What a reader types in the search box, and the page the first suggestion must open. */
 const SEARCHES = [
@@ -73,6 +73,10 @@ describe('the website in Chromium', function () {
     await browser?.close();
     await server?.stop();
     if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('the built HTML and CSS make a browser fetch nothing from outside the site', () => {
+    assert.deepEqual(outsideFetches(), []);
   });
 
   it('finds the pages of the built site', () => {

@@ -13,7 +13,7 @@ import { after, describe, it } from 'mocha';
 import { agenda, duration, loadChapters } from '../lib/chapters.mjs';
 import { checkBlocks, commandsOf, missingNpmScript, missingOutput, npmScriptsOf, pageSteps, parseMeta } from '../lib/code-blocks.mjs';
 import { extractRegion, languageOf, readRegion } from '../lib/regions.mjs';
-import { REPO_ROOT, WEBSITE } from '../lib/site.mjs';
+import { REPO_ROOT, WEBSITE, chromiumPath, outsideFetches } from '../lib/site.mjs';
 import remarkCheckedCode from '../plugins/remark-checked-code.mjs';
 import remarkCodeFile from '../plugins/remark-code-file.mjs';
 
@@ -286,4 +286,22 @@ describe('the site\'s own pages', () => {
       assert.ok(Array.isArray(pageSteps(readFileSync(path.join(docs, page), 'utf8'), page)));
     });
   }
+});
+
+describe('the browser checks\' browser', () => {
+  it('says how to install Chromium when it is missing', () => {
+    assert.throws(() => chromiumPath('/nowhere/chromium'), /Chromium is not installed.*\n.*apt-get install -y chromium/);
+  });
+
+  it('finds what built HTML and CSS would fetch from outside the site, and lets plain links be', () => {
+    const built = repository({
+      'index.html': '<link rel="stylesheet" href="https://fonts.example.com/a.css"><a href="https://docusaurus.io">docs</a><link rel="canonical" href="http://localhost:3001/"><script src="/assets/js/main.js"></script><img src="https://cdn.example.com/x.png">',
+      'assets/css/styles.css': '@font-face{src:url(https://fonts.example.com/f.woff2)} .a{background:url(/img/a.svg)}',
+    });
+    assert.deepEqual(outsideFetches(built).sort(), [
+      'assets/css/styles.css: https://fonts.example.com/f.woff2',
+      'index.html: https://cdn.example.com/x.png',
+      'index.html: https://fonts.example.com/a.css',
+    ]);
+  });
 });

@@ -35,3 +35,27 @@ export function readServiceResources(serviceDir) {
   }
   return resources;
 }
+
+/**
+ * The functions of a service's serverless.yml (the `functions:` map, merge keys resolved), read
+ * without running the Serverless Framework: tests derive the list of functions from it.
+ * @param {string} serviceDir the folder of serverless.yml
+ * @returns {Record<string, { handler?: string, events?: Array<Record<string, any>> }>}
+ */
+export function readServiceFunctions(serviceDir) {
+  return readYaml(path.join(serviceDir, 'serverless.yml'))?.functions ?? {};
+}
+
+/**
+ * The HTTP routes of a service, as "METHOD /path" (e.g. "POST /session"), in file order.
+ * @param {string} serviceDir the folder of serverless.yml
+ * @returns {string[]}
+ */
+export function readServiceRoutes(serviceDir) {
+  return Object.values(readServiceFunctions(serviceDir)).flatMap((fn) =>
+    (fn.events ?? [])
+      .map((event) => event['http'])
+      .filter((http) => http && typeof http === 'object')
+      .map((http) => `${String(http.method).toUpperCase()} /${String(http.path).replace(/^\//, '')}`),
+  );
+}

@@ -7,12 +7,14 @@
  * when it runs alone.
  */
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import { readServiceFunctions } from '@session-api/local-stack/service-resources.mjs';
 import { stack } from './hooks';
 import { attemptLogIn, bearer, call, logIn, newEmail, newPassword, refresh, signUp } from './helpers';
 import { passwordsSeen, tokensSeen } from './secrets-seen';
 
-/** The eight functions of serverless.yml, as Powertools names them in `function_name`. */
-const FUNCTIONS = ['ping', 'authorize', 'createUser', 'getUser', 'createSession', 'getSession', 'refreshSession', 'deleteSession'];
+/** Every function of serverless.yml, as Powertools names them in `function_name`. */
+const FUNCTIONS = Object.keys(readServiceFunctions(path.resolve(__dirname, '../..')));
 
 const BCRYPT_HASH = /\$2[aby]\$\d{2}\$/;
 

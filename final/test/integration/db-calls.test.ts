@@ -3,6 +3,8 @@
  * A counting middleware on the test's client sees every call of the real handlers, in-process.
  */
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import { readServiceRoutes } from '@session-api/local-stack/service-resources.mjs';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { handler as ping } from '../../src/functions/ping/handler';
 import { watchCalls } from '../../src/lib/dynamodb';
@@ -45,6 +47,12 @@ describe('integration: DynamoDB calls per request', () => {
     ['GET /session', async () => ((tokens: TokenPair) => () => sessionInfo(tokens.access_token))((await newSession()).tokens), 200],
     ['DELETE /session', async () => ((tokens: TokenPair) => () => logOut(tokens.access_token))((await newSession()).tokens), 204],
   ];
+
+  it('counts every route of serverless.yml, and only those', () => {
+    const declared = readServiceRoutes(path.resolve(__dirname, '../..')).sort();
+    assert.deepEqual(routes.map(([route]) => route).sort(), declared, 'add the route to this table and to DATABASE_CALLS (db-calls.ts)');
+    assert.deepEqual(Object.keys(DATABASE_CALLS).sort(), declared);
+  });
 
   for (const [route, setUp, status] of routes) {
     it(`${route} makes ${DATABASE_CALLS[route]} call(s)`, async () => {

@@ -166,7 +166,9 @@ export default class LocalStackPlugin {
     const clientId = firstClientId(this.#serverless.service.custom?.settings?.clients);
     // The routes at the URL that answers as API Gateway does (serverless-offline's own table names its private port).
     const routes = this.#api.flatMap(({ template, methods }) => [...methods].map((method) => `  ${method.padEnd(6)} ${origin}${template}`));
-    const json = "-H 'Content-Type: application/json'";
+    const existing = new Set(this.#api.flatMap(({ template, methods }) => [...methods].map((method) => `${method} ${template.replace(/^\/[^/]+/, '')}`)));
+    // Something to try for each route the app has so far (a chapter has only some of them).
+    const tries = curlExamples(base, clientId).filter(({ route }) => existing.has(route));
     console.log(
       [
         '',
@@ -174,13 +176,8 @@ export default class LocalStackPlugin {
         '',
         ...routes,
         ...(routes.length > 0 ? [''] : []),
-        'Sign up:',
-        `  curl -i -X POST ${base}/user ${json} -H 'X-Client-Id: ${clientId}' -d '{"email":"ada@example.com","password":"correct horse battery"}'`,
-        'Log in (copy access_token from the answer):',
-        `  curl -i -X POST ${base}/session ${json} -H 'X-Client-Id: ${clientId}' -d '{"email":"ada@example.com","password":"correct horse battery"}'`,
-        'Who am I:',
-        `  curl -i ${base}/user -H "Authorization: Bearer $ACCESS_TOKEN"`,
-        '',
+        ...tries.flatMap(({ title, command }) => [`${title}:`, `  ${command}`]),
+        ...(tries.length > 0 ? [''] : []),
         'Press Ctrl-C to stop everything.',
         '',
       ].join('\n'),
@@ -193,6 +190,22 @@ export default class LocalStackPlugin {
     await this.#handlerWrappers?.remove();
     this.#showOutput?.();
   }
+}
+
+/**
+ * The curl commands the welcome suggests, each for the route it calls.
+ * @param {string} base
+ * @param {string} clientId
+ */
+export function curlExamples(base, clientId) {
+  const json = "-H 'Content-Type: application/json'";
+  const credentials = `-d '{"email":"ada@example.com","password":"correct horse battery"}'`;
+  return [
+    { route: 'GET /ping', title: 'Is it up', command: `curl -i ${base}/ping` },
+    { route: 'POST /user', title: 'Sign up', command: `curl -i -X POST ${base}/user ${json} -H 'X-Client-Id: ${clientId}' ${credentials}` },
+    { route: 'POST /session', title: 'Log in (copy access_token from the answer)', command: `curl -i -X POST ${base}/session ${json} -H 'X-Client-Id: ${clientId}' ${credentials}` },
+    { route: 'GET /user', title: 'Who am I', command: `curl -i ${base}/user -H "Authorization: Bearer $ACCESS_TOKEN"` },
+  ];
 }
 
 /** @param {unknown} clients */

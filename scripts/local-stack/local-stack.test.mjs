@@ -15,7 +15,8 @@ import { answerBeforeIntegration, gatewayAnswer, gatewayResponses, headerBytes, 
 import { writeHandlerWrappers } from './handlers.mjs';
 import { hideOutput } from './output.mjs';
 import { apiPaths, findPath, preflightHeaders } from './routes.mjs';
-import { readServiceResources } from './service-resources.mjs';
+import { curlExamples } from './index.mjs';
+import { readServiceResources, readServiceRoutes } from './service-resources.mjs';
 
 const require = createRequire(import.meta.url);
 const { allows, GATEWAY_RESPONSE_HEADER } = require('./authorizer.cjs');
@@ -30,6 +31,18 @@ const finalFunctions = parse(readFileSync(path.join(finalDir, 'serverless.yml'),
 const portOf = (server) => /** @type {import('node:net').AddressInfo} */ (server.address()).port;
 
 describe('local-stack', () => {
+  describe('the welcome of npm start', () => {
+    it('suggests curl commands only for routes an app can have (those of final/serverless.yml)', () => {
+      const routes = readServiceRoutes(fileURLToPath(new URL('../../final', import.meta.url)));
+      const examples = curlExamples('http://localhost:3000/local', 'workshop-web');
+      assert.ok(examples.length >= 4);
+      for (const { route, command } of examples) {
+        assert.ok(routes.includes(route), `${route} is not a route of final/serverless.yml`);
+        assert.ok(command.includes(`http://localhost:3000/local${route.split(' ')[1]}`), command);
+      }
+    });
+  });
+
   describe('dynamodb', () => {
     it('turns the template\'s tables into CreateTable inputs, renamed on request', () => {
       const definitions = tableDefinitions(resources, (id) => `test-${id}`);

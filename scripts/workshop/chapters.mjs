@@ -31,6 +31,7 @@ import { fileURLToPath } from 'node:url';
  * @property {string} title
  * @property {number} minutes      0 for the starting point
  * @property {string[]} goals
+ * @property {string[]} sections   the headings of the chapter's page; each check's `explained` is one
  * @property {string} page         the chapter's page on the website, e.g. "/chapters/03-log-in"
  * @property {Changes} changes
  */
@@ -72,13 +73,14 @@ function stringList(list, where) {
  */
 export function validateChapter(data, where) {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error(`${where}: must hold a JSON object`);
-  const { title, minutes, goals, changes = {} } = /** @type {Record<string, any>} */ (data);
+  const { title, minutes, goals, sections, changes = {} } = /** @type {Record<string, any>} */ (data);
   if (typeof title !== 'string' || title.trim() === '') throw new Error(`${where}: "title" must be a non-empty string`);
   if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 0) throw new Error(`${where}: "minutes" must be a whole number of minutes`);
   return {
     title,
     minutes,
     goals: stringList(goals, `${where}: "goals"`),
+    sections: stringList(sections, `${where}: "sections"`),
     changes: {
       added: stringList(changes.added, `${where}: "changes.added"`),
       changed: stringList(changes.changed, `${where}: "changes.changed"`),

@@ -305,3 +305,13 @@ describe('the browser checks\' browser', () => {
     ]);
   });
 });
+
+describe('the site\'s build settings', () => {
+  it('refuse broken links, anchors, Markdown links and images, and duplicate routes', async () => {
+    const { default: config } = await import('../docusaurus.config.mjs');
+    assert.deepEqual(
+      [config.onBrokenLinks, config.onBrokenAnchors, config.onDuplicateRoutes, config.markdown?.hooks?.onBrokenMarkdownLinks, config.markdown?.hooks?.onBrokenMarkdownImages],
+      ['throw', 'throw', 'throw', 'throw', 'throw'],
+    );
+  });
+});

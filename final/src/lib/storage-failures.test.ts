@@ -1,8 +1,7 @@
 /**
  * What the shared storage modules do when DynamoDB itself fails (down, slow, throttling): they
  * never swallow the error or mistake it for an answer ("no such session", "email taken"); it
- * reaches the HTTP wrapper, which answers 503. The client is a sinon stub here; the fault tests
- * against a real stopped or hanging database are in test/integration.
+ * reaches the HTTP wrapper, which answers 503. The client is a sinon stub here.
  */
 import assert from 'node:assert/strict';
 import sinon from 'sinon';

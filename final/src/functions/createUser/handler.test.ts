@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import proxyquire from 'proxyquire';
 import sinon from 'sinon';
+import { useTestEnvironment } from '../../../test/helpers/environment';
 import { apiEvent, CLIENT_ID, context, jsonOf, problemOf } from '../../../test/helpers/events';
-import { signingKeyStub } from '../../../test/helpers/stubs';
 import { Problem } from '../../lib/problem';
 
 function load() {
   const createUser = sinon.stub().callsFake(async (email: string) => ({ id: 'user-1', email, createdAt: '2026-01-01T00:00:00.000Z' }));
   const hashPassword = sinon.stub().resolves('$2b$10$hash');
   const { handler } = proxyquire<typeof import('./handler')>('./handler', {
-    ...signingKeyStub(),
     '../../lib/users': { createUser },
     '../../lib/passwords': { hashPassword },
   });
@@ -19,6 +18,9 @@ function load() {
 const signUp = (json: unknown, headers: Record<string, string> = { 'X-Client-Id': CLIENT_ID }) => apiEvent({ method: 'POST', json, headers });
 
 describe('POST /user (createUser)', () => {
+  // The settings the modules read (client ids, ...), as serverless.yml sets them.
+  before(() => useTestEnvironment());
+
   it('creates the account under the canonical email and answers 201 {id, email}', async () => {
     const { handler, createUser, hashPassword } = load();
     const result = await handler(signUp({ email: '  Ada@Example.COM ', password: 'correct horse battery' }), context);

@@ -6,8 +6,8 @@
  *   exist, so a page cannot point at a file that has moved;
  * - an inline `npm run NAME` (or `npm start`, `npm test`, `-w WORKSPACE`) naming a script that
  *   does not exist.
- * It also wraps each mermaid diagram in <div data-diagram>, so that the browser test can check
- * that every diagram became a picture. Runs after remark-code-file.mjs, which marks the code it
+ * It also titles each output block "Output", and wraps each mermaid diagram in
+ * <div data-diagram>, so that the browser test can check that every diagram became a picture. Runs after remark-code-file.mjs, which marks the code it
  * brings in from files.
  */
 import { existsSync } from 'node:fs';
@@ -34,6 +34,7 @@ export default function remarkCheckedCode({ repoRoot }) {
     });
     checkBlocks(blocks, (message, block) => file.fail(message, /** @type {any} */ (block)));
     visit(tree, 'code', (node, index, parent) => {
+      if (node.lang === 'text' && node.meta?.trim() === 'output') node.meta = 'title="Output"';
       if (node.lang !== 'mermaid' || !parent || index === undefined) return undefined;
       const wrapper = { type: 'mdxJsxFlowElement', name: 'div', attributes: [{ type: 'mdxJsxAttribute', name: 'data-diagram', value: 'mermaid' }], children: [node] };
       parent.children.splice(index, 1, /** @type {any} */ (wrapper));

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { corsHeaders } from './cors';
 
 describe('cors', () => {
-  it('allows the configured origin and exposes Retry-After', () => {
+  it('allows the configured origin and exposes Retry-After and WWW-Authenticate', () => {
     assert.deepEqual(corsHeaders('https://app.example.com'), {
       'Access-Control-Allow-Origin': 'https://app.example.com',
-      'Access-Control-Expose-Headers': 'Retry-After',
+      'Access-Control-Expose-Headers': 'Retry-After, WWW-Authenticate',
     });
   });
 

@@ -57,7 +57,7 @@ describe('deploy: API Gateway and function settings', function () {
           const headers = response['ResponseParameters'];
           assert.equal(headers['gatewayresponse.header.Content-Type'], "'application/problem+json'", type);
           assert.equal(headers['gatewayresponse.header.Access-Control-Allow-Origin'], `'${origin}'`, type);
-          assert.equal(headers['gatewayresponse.header.Access-Control-Expose-Headers'], "'Retry-After'", type);
+          assert.equal(headers['gatewayresponse.header.Access-Control-Expose-Headers'], "'Retry-After, WWW-Authenticate'", type);
           const body = renderedBody(response['ResponseTemplates']['application/json']);
           assert.deepEqual(Object.keys(body), ['type', 'status', 'title', 'detail', 'code'], type);
           if (status) assert.equal(body['status'], Number(status), type);

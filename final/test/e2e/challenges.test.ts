@@ -14,6 +14,8 @@ const REFUSED_TOKEN = 'Bearer realm="session-api", error="invalid_token"';
 function assertChallenge(answer: Answer<unknown>, challenge: string): void {
   assertProblem(answer, 401);
   assert.equal(answer.headers.get('www-authenticate'), challenge, answer.text);
+  // A browser hides a response header from the web client's JavaScript unless it is exposed.
+  assert.match(answer.headers.get('access-control-expose-headers') ?? '', /\bWWW-Authenticate\b/i, 'the challenge must be readable by the web client (CORS)');
 }
 
 describe('e2e: every 401 carries a WWW-Authenticate challenge', () => {

@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/', '**/.serverless/', '**/.esbuild/', '**/reports/', '**/coverage/', '**/.nyc_output/', 'scripts/gocd/fixtures/', 'website/build/', 'website/.docusaurus/'],
+    ignores: ['**/node_modules/', '**/.serverless/', '**/.esbuild/', '**/reports/', '**/coverage/', '**/.nyc_output/', 'scripts/gocd/fixtures/', 'website/build/', 'website/.docusaurus/', 'workspace/', '.workshop/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

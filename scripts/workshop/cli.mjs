@@ -1,56 +1,183 @@
 // @ts-check
 /**
- * `workshop`: the learner's command (npm run workshop -- <command>). This first part knows one
- * command, verify; the others (status, goto, hint, diff, solve, doctor, ...) come with the
- * learner's CLI.
+ * `workshop`: the learner's command (`npm run workshop -- <command>`, or `npx workshop <command>`).
+ * This file only reads the command line and hands over to one module per command
+ * (commands/*.mjs); `help` lists them.
  *
- *   workshop verify [--chapter N] [--target DIR] [--url URL]
- *
- * In a chapter's folder (`npm test` there), verify checks that folder against its own chapter.
+ * Every mistake on the command line, and every state a command cannot work in (no workspace, a
+ * damaged progress file, a port taken, ...), ends with one line that says what is wrong and what
+ * to type, exit code 2, and nothing changed. Checks that fail exit with 1.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { chapterNumbered, loadChapters, repositoryRoot } from './chapters.mjs';
-import { runChecks, summary } from './verify.mjs';
+import { loadChapters, repositoryRoot } from './chapters.mjs';
+import { diff } from './commands/diff.mjs';
+import { doctor } from './commands/doctor.mjs';
+import { goto } from './commands/goto.mjs';
+import { hint } from './commands/hint.mjs';
+import { packOffline } from './commands/pack-offline.mjs';
+import { restore } from './commands/restore.mjs';
+import { serve } from './commands/serve.mjs';
+import { solve } from './commands/solve.mjs';
+import { status } from './commands/status.mjs';
+import { verify } from './commands/verify.mjs';
+import { UsageError, command, terminalAsk } from './ui.mjs';
+import { placeOf } from './workspace.mjs';
 
-/** A mistake on the command line: one line saying what to type, exit code 2. */
-export class UsageError extends Error {}
+export { UsageError } from './ui.mjs';
 
 /**
- * Which chapter to check, and which app folder.
- * @param {{ chapter?: string | undefined, target?: string | undefined }} options
- * @param {string} cwd
+ * @typedef {import('./context.mjs').Context} Context
+ * @typedef {{ type: 'string' | 'boolean' }} Option
+ * @typedef {object} Command
+ * @property {string} usage
+ * @property {string} about
+ * @property {Record<string, Option>} options
+ * @property {number} positionals      how many words it takes after its name (at most)
+ * @property {(context: Context, values: Record<string, string | boolean | undefined>, words: string[]) => Promise<number>} run
  */
-export function whatToVerify(options, cwd) {
-  const root = repositoryRoot(cwd);
-  const chapters = loadChapters(root);
-  const targetDir = path.resolve(cwd, options.target ?? '.');
-  if (options.chapter !== undefined) {
-    const number = Number(options.chapter);
-    if (!Number.isInteger(number)) throw new UsageError(`--chapter takes a chapter number, such as --chapter 3 (got "${options.chapter}")`);
-    return { chapter: chapterNumbered(chapters, number), target: targetDir };
-  }
-  const own = chapters.find((chapter) => path.resolve(chapter.dir) === targetDir);
-  if (own) return { chapter: own, target: targetDir };
-  if (!existsSync(path.join(targetDir, 'chapter.json'))) {
-    throw new UsageError('Say which chapter to check: workshop verify --chapter N (or run it in a chapter folder)');
-  }
-  throw new UsageError(`${targetDir} has a chapter.json but is not one of the chapters in ${path.join(root, 'chapters')}`);
+
+const str = (/** @type {unknown} */ value) => (typeof value === 'string' ? value : undefined);
+
+/** @type {Record<string, Command>} */
+const COMMANDS = {
+  status: {
+    usage: 'status [--json]',
+    about: 'where you are: the chapters verified, the time each took, what to type next',
+    options: { json: { type: 'boolean' } },
+    positionals: 0,
+    run: (context, values) => status(context, { json: values['json'] === true }),
+  },
+  goto: {
+    usage: 'goto N [--yes] [--keep]',
+    about: 'set workspace/ to the start of chapter N (it is saved first); --keep only changes the chapter',
+    options: { yes: { type: 'boolean' }, keep: { type: 'boolean' } },
+    positionals: 1,
+    run: (context, values, words) => goto(context, { chapter: words[0], yes: values['yes'] === true, keep: values['keep'] === true }),
+  },
+  verify: {
+    usage: 'verify [--chapter N] [--url URL]',
+    about: "run the chapter's checks on workspace/; --url: against your deployed API",
+    options: { chapter: { type: 'string' }, url: { type: 'string' }, target: { type: 'string' } },
+    positionals: 0,
+    run: (context, values) => verify(context, { chapter: str(values['chapter']), url: str(values['url']), target: str(values['target']) }),
+  },
+  hint: {
+    usage: 'hint',
+    about: 'a hint for the first check that failed; again for the next level',
+    options: {},
+    positionals: 0,
+    run: (context) => hint(context),
+  },
+  diff: {
+    usage: 'diff [--chapter N]',
+    about: "workspace/ against the chapter's solution; --chapter N: what chapter N changes",
+    options: { chapter: { type: 'string' } },
+    positionals: 0,
+    run: (context, values) => diff(context, { chapter: str(values['chapter']) }),
+  },
+  solve: {
+    usage: 'solve [PATH] [--yes]',
+    about: "copy the chapter's solution (or one file or folder of it) into workspace/ (saved first)",
+    options: { yes: { type: 'boolean' } },
+    positionals: 1,
+    run: (context, values, words) => solve(context, { path: words[0], yes: values['yes'] === true }),
+  },
+  restore: {
+    usage: 'restore [N] [--yes]',
+    about: 'list the saved copies of workspace/, or bring copy N back',
+    options: { yes: { type: 'boolean' } },
+    positionals: 1,
+    run: (context, values, words) => restore(context, { which: words[0], yes: values['yes'] === true }),
+  },
+  serve: {
+    usage: 'serve [--port N]',
+    about: 'run workspace/ on the local stack, at http://localhost:3000/local (Ctrl-C stops it)',
+    options: { port: { type: 'string' } },
+    positionals: 0,
+    run: (context, values) => serve(context, { port: str(values['port']) }),
+  },
+  doctor: {
+    usage: 'doctor [--port N]',
+    about: 'check this computer: Node.js, npm, dependencies, port 3000, disk space, write access',
+    options: { port: { type: 'string' } },
+    positionals: 0,
+    run: (context, values) => doctor(context, { port: str(values['port']) }),
+  },
+  'pack-offline': {
+    usage: 'pack-offline [--out DIR] [--this-platform]',
+    about: 'for instructors: a kit (repository + npm cache) that installs with no network',
+    options: { out: { type: 'string' }, 'this-platform': { type: 'boolean' } },
+    positionals: 0,
+    run: (context, values) => packOffline(context, { out: str(values['out']), thisPlatform: values['this-platform'] === true }),
+  },
+};
+
+/** The list of commands, for `help`. */
+export function helpText() {
+  const width = Math.max(...Object.values(COMMANDS).map((entry) => entry.usage.length));
+  return [
+    `The workshop's commands: ${command('<command>')}`,
+    '',
+    ...Object.values(COMMANDS).map((entry) => `  ${entry.usage.padEnd(width)}  ${entry.about}`),
+    '',
+    `New here? ${command('doctor')}, then ${command('goto 0')}.`,
+  ].join('\n');
 }
 
-/** @param {string[]} argv */
-export async function main(argv) {
+/**
+ * The command, its options and its words, or a UsageError that says what to type.
+ * @param {string[]} argv
+ */
+export function parseCommandLine(argv) {
+  const [name = 'help', ...rest] = argv;
+  if (['help', '--help', '-h'].includes(name)) return undefined;
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) throw new UsageError(`Unknown command "${name}". The commands are ${Object.keys(COMMANDS).join(', ')}; ${command('help')} says what each does.`);
+  let parsed;
   try {
-    const [command, ...rest] = argv;
-    if (command !== 'verify') throw new UsageError(`Unknown command "${command ?? ''}". Try: workshop verify`);
-    const { values } = parseArgs({ args: rest, options: { chapter: { type: 'string' }, target: { type: 'string' }, url: { type: 'string' } } });
-    const { chapter, target } = whatToVerify(values, process.cwd());
-    const run = await runChecks({ chapter, target, ...(values.url ? { url: values.url } : {}) });
-    console.log(summary(chapter, run.results));
-    return run.status === 0 ? 0 : 1;
+    parsed = parseArgs({ args: rest, options: entry.options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.replace(/\.$/, '');
+    throw new UsageError(`${reason}. Usage: ${command(entry.usage)}`);
+  }
+  if (parsed.positionals.length > entry.positionals) {
+    throw new UsageError(`${name} takes ${entry.positionals === 0 ? 'no words' : 'one word'} after it (got "${parsed.positionals.join(' ')}"). Usage: ${command(entry.usage)}`);
+  }
+  return { entry, values: parsed.values, words: parsed.positionals };
+}
+
+/**
+ * @param {string[]} argv
+ * @param {Partial<Context>} [given] what tests replace: where it runs, how it asks and prints
+ * @returns {Promise<number>} the exit code
+ */
+export async function main(argv, given = {}) {
+  const print = given.print ?? ((/** @type {string | undefined} */ text = '') => console.log(text));
+  try {
+    const parsed = parseCommandLine(argv);
+    if (!parsed) {
+      print(helpText());
+      return argv.length === 0 ? 2 : 0;
+    }
+    const cwd = given.cwd ?? process.cwd();
+    // Under `npm run workshop`, npm runs this at the root; INIT_CWD is where the learner typed it.
+    const invokedFrom = given.invokedFrom ?? (process.env['npm_lifecycle_event'] === 'workshop' && process.env['INIT_CWD'] ? process.env['INIT_CWD'] : cwd);
+    const root = given.root ?? repositoryRoot(cwd);
+    /** @type {Context} */
+    const context = {
+      root,
+      chapters: given.chapters ?? loadChapters(root),
+      place: given.place ?? placeOf(root),
+      cwd: path.resolve(cwd),
+      invokedFrom: path.resolve(invokedFrom),
+      ask: 'ask' in given ? given.ask : terminalAsk(),
+      print,
+      now: given.now ?? (() => new Date()),
+    };
+    return await parsed.entry.run(context, parsed.values, parsed.words);
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
-    return error instanceof UsageError || (error instanceof Error && error.message.startsWith('There is no chapter')) ? 2 : 1;
+    return error instanceof UsageError ? 2 : 1;
   }
 }

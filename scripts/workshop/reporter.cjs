@@ -8,6 +8,7 @@
  * CommonJS on purpose: mocha loads reporters with require().
  */
 const { writeFileSync } = require('node:fs');
+const { stripVTControlCharacters } = require('node:util');
 const Mocha = require('mocha');
 
 const { EVENT_RUN_END, EVENT_TEST_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING, EVENT_HOOK_END } = Mocha.Runner.constants;
@@ -35,7 +36,8 @@ function metaOf(test) {
 function reasonOf(error) {
   if (error instanceof Error) {
     // An assertion's own message is the reason; its generated diff adds nothing for a learner.
-    return error.message.replace(/\n\n\+ actual - expected[\s\S]*$/, '').trim();
+    // Colour codes of output it quotes (a tool's error message) would show as garbage in the summary.
+    return stripVTControlCharacters(error.message.replace(/\n\n\+ actual - expected[\s\S]*$/, '')).trim();
   }
   return String(error);
 }

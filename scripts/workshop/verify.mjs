@@ -91,19 +91,23 @@ export function anchorOf(heading) {
 }
 
 /**
- * What a learner reads after the checks ran: how many pass, and for each failure what is missing
- * and where the chapter explains it.
+ * What a learner reads after the checks ran: how many pass, which were skipped and why, and for
+ * each failure what is missing and where the chapter explains it.
  * @param {Chapter} chapter
  * @param {CheckResult[]} results
- * @param {{ hintCommand?: string }} [options]
+ * @param {{ hintCommand?: string | undefined }} [options] the command that gives a hint, when the results are recorded
  */
-export function summary(chapter, results, { hintCommand = 'npm run workshop -- hint' } = {}) {
+export function summary(chapter, results, { hintCommand } = {}) {
   const failed = results.filter((result) => result.state === 'failed');
   const passed = results.filter((result) => result.state === 'passed').length;
-  const skipped = results.filter((result) => result.state === 'skipped').length;
-  const lines = ['', `${passed} of ${results.length} checks of chapter ${chapter.number} pass${skipped ? ` (${skipped} skipped)` : ''}.`];
+  const skipped = results.filter((result) => result.state === 'skipped');
+  const lines = ['', `${passed} of ${results.length} checks of chapter ${chapter.number} pass${skipped.length ? ` (${skipped.length} skipped)` : ''}.`];
+  if (skipped.length > 0) {
+    lines.push('', 'Skipped:');
+    for (const result of skipped) lines.push(`- ${result.title}: ${result.reason ?? 'skipped'}`);
+  }
   if (failed.length === 0) {
-    lines.push(`Chapter ${chapter.number} is done.`);
+    if (passed > 0) lines.push('', skipped.length ? `Every check of chapter ${chapter.number} that could run passes.` : `Chapter ${chapter.number} is done.`);
     return lines.join('\n');
   }
   lines.push('', 'What is missing:');
@@ -112,6 +116,6 @@ export function summary(chapter, results, { hintCommand = 'npm run workshop -- h
     for (const line of (result.reason ?? '').split('\n')) lines.push(`   ${line}`);
     if (result.explained) lines.push(`   See "${result.explained}" in chapter ${chapter.number}: ${chapter.page}#${anchorOf(result.explained)}`);
   }
-  lines.push('', `Stuck? \`${hintCommand}\` gives a hint for the first one.`);
+  if (hintCommand) lines.push('', `Stuck? \`${hintCommand}\` gives a hint for the first one.`);
   return lines.join('\n');
 }

@@ -1,0 +1,143 @@
+// @ts-check
+/* global AbortSignal */
+/**
+ * `workshop verify`: runs a chapter's checks and says what is missing.
+ *
+ *   verify                   the current chapter's checks on workspace/ (the result is recorded:
+ *                            `hint` reads it, `status` shows it; passing moves you to the next chapter)
+ *   verify --chapter N       chapter N's checks on workspace/
+ *   verify --url URL         the checks that make sense over HTTP, against a deployed API; the
+ *                            others are skipped, each with the reason
+ *   verify --target DIR      any app folder (the chain and the maintainers use it)
+ *
+ * In a chapter's folder (its `npm test`) it checks that folder against its own chapter; in
+ * workspace/ (its `npm test`) it is the plain `verify`. Exit code: 0 when every check that ran
+ * passes, 1 when one fails (or none could run), 2 for a mistake on the command line.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { chapterNamed, currentChapter, nextAfter } from '../context.mjs';
+import { chapterRecord, moveTo, readProgress, requireProgress, writeProgress } from '../progress.mjs';
+import { UsageError, command, duration } from '../ui.mjs';
+import { runChecks, summary } from '../verify.mjs';
+import { requireWorkspace } from '../workspace.mjs';
+
+const URL_EXAMPLE = 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev';
+
+/**
+ * The base URL of a deployed API, checked before any check runs: it must be http(s) and
+ * something must answer there.
+ * @param {string} text
+ * @returns {Promise<string>}
+ */
+export async function deployedApi(text) {
+  let url;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol)) {
+    throw new UsageError(`"${text}" is not the URL of an API. Give the base URL your deploy printed, for example: ${command(`verify --url ${URL_EXAMPLE}`)}`);
+  }
+  try {
+    await fetch(url, { method: 'GET', signal: AbortSignal.timeout(15_000) });
+  } catch (error) {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+    throw new UsageError(`Nothing answers at ${url.href} (${cause}). Check the URL your deploy printed (npm run deploy shows it), then: ${command(`verify --url ${URL_EXAMPLE}`)}`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * Which chapter to check, on which folder, and whether the result belongs to the learner's
+ * progress (only runs on workspace/ are recorded).
+ * @param {import('../context.mjs').Context} context
+ * @param {{ chapter?: string | undefined, target?: string | undefined, url?: string | undefined }} options
+ * @returns {{ chapter: import('../chapters.mjs').Chapter, target: string, learner: boolean }}
+ */
+export function whatToVerify(context, options) {
+  const { place } = context;
+  const example = (/** @type {string} */ number) => `verify --chapter ${number}`;
+  const runDir = options.target === undefined ? context.cwd : path.resolve(context.invokedFrom, options.target);
+  const own = context.chapters.find((chapter) => path.resolve(chapter.dir) === path.resolve(runDir));
+  const inWorkspace = path.resolve(runDir) === path.resolve(place.workspace) || (options.target === undefined && !own);
+
+  if (inWorkspace && options.url !== undefined) {
+    // A deployed API needs no workspace: only the chapter, named or the current one.
+    const progress = options.chapter === undefined ? requireProgress(place) : readProgress(place);
+    const chapter = options.chapter === undefined ? currentChapter(context, /** @type {import('../progress.mjs').Progress} */ (progress)) : chapterNamed(context, options.chapter, example);
+    return { chapter, target: place.workspace, learner: progress !== undefined };
+  }
+  if (inWorkspace) {
+    requireWorkspace(place);
+    const chapter = options.chapter === undefined ? currentChapter(context, requireProgress(place)) : chapterNamed(context, options.chapter, example);
+    return { chapter, target: place.workspace, learner: true };
+  }
+  if (!existsSync(runDir)) throw new UsageError(`There is no folder ${runDir}. Give --target an app folder, or leave it out to check workspace/: ${command('verify')}`);
+  if (options.chapter !== undefined) return { chapter: chapterNamed(context, options.chapter, example), target: runDir, learner: false };
+  if (own) return { chapter: own, target: runDir, learner: false };
+  throw new UsageError(`Say which chapter's checks to run on ${runDir}, for example: ${command(`verify --chapter 1 --target ${JSON.stringify(options.target)}`)}`);
+}
+
+/**
+ * Records a run on workspace/ in the learner's progress: what `hint` reads, when the chapter
+ * was verified, and, when the current chapter passed, the move to the next one.
+ * @param {import('../context.mjs').Context} context
+ * @param {import('../chapters.mjs').Chapter} chapter
+ * @param {import('../verify.mjs').CheckResult[]} results
+ * @param {string | undefined} url
+ * @returns {string[]} what to tell the learner
+ */
+function record(context, chapter, results, url) {
+  const progress = readProgress(context.place);
+  if (!progress) return [];
+  const now = context.now();
+  const passed = results.length > 0 && results.every((result) => result.state !== 'failed') && results.some((result) => result.state === 'passed');
+  progress.lastVerify = {
+    chapter: chapter.number,
+    at: now.toISOString(),
+    ...(url ? { url } : {}),
+    results: results.map(({ title, state, reason, explained, hints }) => ({ title, state, ...(reason ? { reason } : {}), ...(explained ? { explained } : {}), ...(hints ? { hints } : {}) })),
+  };
+  const entry = chapterRecord(progress, chapter.number);
+  /** @type {string[]} */
+  const said = [];
+  if (url) {
+    entry.deployed = { url, at: now.toISOString(), passed };
+  } else if (passed) {
+    entry.verified ??= now.toISOString();
+    if (entry.started) said.push(`It took you ${duration((Date.parse(entry.verified) - Date.parse(entry.started)) / 1000)}.`);
+    const next = nextAfter(context, chapter);
+    if (progress.chapter === chapter.number && next) {
+      // Your own code, which passes this chapter, is the start of the next one.
+      moveTo(progress, next.number, now);
+      said.push(`You are now on chapter ${next.number}: ${next.title}${next.minutes ? ` (${next.minutes} min)` : ''}. Keep working in workspace/; read the chapter (${next.page}), then: ${command('verify')}`);
+    } else if (!next) {
+      said.push('That was the last chapter: the workshop is done. To deploy the app to your own AWS account, read final/README.md.');
+    }
+  }
+  writeProgress(context.place, progress);
+  return said;
+}
+
+/**
+ * @param {import('../context.mjs').Context} context
+ * @param {{ chapter?: string | undefined, target?: string | undefined, url?: string | undefined }} options
+ * @returns {Promise<number>}
+ */
+export async function verify(context, options) {
+  const { chapter, target, learner } = whatToVerify(context, options);
+  const url = options.url === undefined ? undefined : await deployedApi(options.url);
+  const run = await runChecks({ chapter, target, ...(url ? { url } : {}) });
+  context.print(summary(chapter, run.results, learner ? { hintCommand: command('hint') } : {}));
+  const ran = run.results.filter((result) => result.state !== 'skipped').length;
+  if (url && run.results.length > 0 && ran === 0) {
+    context.print(`\nNothing was checked: every check of chapter ${chapter.number} looks at the app's files or inside the local stack. Name a chapter whose checks call your routes: ${command(`verify --url ${url} --chapter N`)}`);
+  }
+  if (learner && run.results.length > 0) {
+    const said = record(context, chapter, run.results, url);
+    if (said.length > 0) context.print(`\n${said.join('\n')}`);
+  }
+  return run.status === 0 && ran > 0 ? 0 : 1;
+}

@@ -1,0 +1,185 @@
+// @ts-check
+/**
+ * The learner's workspace: `workspace/` at the root of the repository, their own copy of the app,
+ * and `.workshop/` beside it, which holds their progress and the copies saved before any command
+ * overwrote the workspace. Both are ignored by git.
+ *
+ *   workspace/                             the app the learner edits (what verify, diff, solve see)
+ *   .workshop/progress.json                where they are (progress.mjs)
+ *   .workshop/saved/<time>-chapter-<M>/    a copy of workspace/ taken before goto, solve, restore
+ *
+ * Only the app's files are copied, compared and replaced: node_modules, build output and the
+ * like (NOT_APP_FILES in chapters.mjs) are left where they are.
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { appFiles } from './chapters.mjs';
+import { UsageError, command } from './ui.mjs';
+
+/**
+ * @typedef {object} Place  where the learner's things are, in one repository
+ * @property {string} root
+ * @property {string} workspace
+ * @property {string} stateDir
+ * @property {string} progressFile
+ * @property {string} savedDir
+ */
+
+/**
+ * @param {string} root the repository
+ * @returns {Place}
+ */
+export function placeOf(root) {
+  const stateDir = path.join(root, '.workshop');
+  return { root, workspace: path.join(root, 'workspace'), stateDir, progressFile: path.join(stateDir, 'progress.json'), savedDir: path.join(stateDir, 'saved') };
+}
+
+/**
+ * The app files of a folder (relative, with forward slashes), or none when it does not exist.
+ * @param {string} dir
+ */
+export function filesOf(dir) {
+  return existsSync(dir) && statSync(dir).isDirectory() ? appFiles(dir, { chapter: false }) : [];
+}
+
+/**
+ * The files a chapter's folder gives the learner: its app, without its checks and metadata.
+ * @param {import('./chapters.mjs').Chapter} chapter
+ */
+export function chapterFiles(chapter) {
+  return appFiles(chapter.dir);
+}
+
+/**
+ * Stops a command that needs an app in workspace/ when there is none.
+ * @param {Place} place
+ */
+export function requireWorkspace(place) {
+  if (!existsSync(place.workspace)) throw new UsageError(`There is no workspace yet (${place.workspace}). To start, type: ${command('goto 1')}`);
+  if (!existsSync(path.join(place.workspace, 'package.json'))) {
+    throw new UsageError(`workspace/ is not an app: it has no package.json. To set it up again (your files are saved first), type: ${command('goto N')} with your chapter's number`);
+  }
+}
+
+/**
+ * Whether two folders hold the same files, byte for byte.
+ * @param {string} dirA @param {string[]} filesA @param {string} dirB @param {string[]} filesB
+ */
+export function sameFiles(dirA, filesA, dirB, filesB) {
+  if (filesA.length !== filesB.length || filesA.some((file, index) => file !== filesB[index])) return false;
+  return filesA.every((file) => readFileSync(path.join(dirA, file)).equals(readFileSync(path.join(dirB, file))));
+}
+
+/**
+ * Copies these files from one folder to another, making folders as needed.
+ * @param {string} fromDir @param {string} toDir @param {string[]} files
+ */
+export function copyFiles(fromDir, toDir, files) {
+  for (const file of files) {
+    const target = path.join(toDir, file);
+    mkdirSync(path.dirname(target), { recursive: true });
+    copyFileSync(path.join(fromDir, file), target);
+  }
+}
+
+/**
+ * Removes the folders that removing files has left empty, up to (not including) `dir`.
+ * @param {string} dir @param {string[]} removed
+ */
+function removeEmptyFolders(dir, removed) {
+  const folders = new Set(removed.flatMap((file) => file.split('/').slice(0, -1).map((_part, index, parts) => parts.slice(0, index + 1).join('/'))));
+  for (const folder of [...folders].sort((a, b) => b.length - a.length)) {
+    const full = path.join(dir, folder);
+    if (existsSync(full) && readdirSync(full).length === 0) rmdirSync(full);
+  }
+}
+
+/**
+ * Makes the app in `dir` exactly the app in `fromDir`: its files are written, and the app files
+ * `dir` has that `fromDir` has not are removed. Everything else in `dir` stays.
+ * @param {string} dir @param {string} fromDir @param {string[]} fromFiles
+ */
+export function replaceApp(dir, fromDir, fromFiles) {
+  const keep = new Set(fromFiles);
+  const removed = filesOf(dir).filter((file) => !keep.has(file));
+  for (const file of removed) rmSync(path.join(dir, file));
+  removeEmptyFolders(dir, removed);
+  mkdirSync(dir, { recursive: true });
+  copyFiles(fromDir, dir, fromFiles);
+}
+
+/**
+ * @typedef {object} SavedCopy
+ * @property {string} name       the folder's name, e.g. "2026-11-30_10-42-03-chapter-3"
+ * @property {string} dir
+ * @property {number | undefined} chapter   the chapter the learner was on
+ * @property {Date} time
+ * @property {string[]} files
+ */
+
+const SAVED = /^(\d{4})-(\d{2})-(\d{2})_(\d{2})-(\d{2})-(\d{2})(?:\.(\d+))?-chapter-(\d+|unknown)$/;
+
+/** @param {number} value */
+const two = (value) => String(value).padStart(2, '0');
+
+/**
+ * Copies the workspace's app to .workshop/saved/<time>-chapter-<M>/ (local time, so the learner
+ * recognises it), unless it has no files.
+ * @param {Place} place
+ * @param {number | undefined} chapter the chapter the learner is on, if known
+ * @param {Date} [now]
+ * @returns {SavedCopy | undefined}
+ */
+export function saveWorkspace(place, chapter, now = new Date()) {
+  const files = filesOf(place.workspace);
+  if (files.length === 0) return undefined;
+  const time = `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}_${two(now.getHours())}-${two(now.getMinutes())}-${two(now.getSeconds())}`;
+  const suffix = `-chapter-${chapter ?? 'unknown'}`;
+  let name = `${time}${suffix}`;
+  for (let count = 2; existsSync(path.join(place.savedDir, name)); count++) name = `${time}.${count}${suffix}`;
+  const dir = path.join(place.savedDir, name);
+  copyFiles(place.workspace, dir, files);
+  return { name, dir, chapter, time: now, files };
+}
+
+/**
+ * The saved copies, newest first.
+ * @param {Place} place
+ * @returns {SavedCopy[]}
+ */
+export function savedCopies(place) {
+  if (!existsSync(place.savedDir)) return [];
+  return readdirSync(place.savedDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && SAVED.test(entry.name))
+    .map((entry) => {
+      const [, year, month, day, hours, minutes, seconds, count, chapter] = /** @type {RegExpExecArray} */ (SAVED.exec(entry.name));
+      const dir = path.join(place.savedDir, entry.name);
+      return {
+        name: entry.name,
+        dir,
+        chapter: chapter === 'unknown' ? undefined : Number(chapter),
+        time: new Date(Number(year), Number(month) - 1, Number(day), Number(hours), Number(minutes), Number(seconds)),
+        count: Number(count ?? 1),
+        files: filesOf(dir),
+      };
+    })
+    .sort((a, b) => b.time.getTime() - a.time.getTime() || b.count - a.count)
+    .map(({ count: _count, ...copy }) => copy);
+}
+
+/**
+ * A path the learner typed (relative to where they typed it, or to the workspace; Windows or
+ * POSIX) as a path inside the app, with forward slashes: "src/lib/tokens.ts" ("" for the
+ * workspace itself). Undefined when it points outside the workspace.
+ * @param {string} typed
+ * @param {{ cwd: string, workspace: string, pathModule?: typeof path }} where
+ */
+export function appPath(typed, { cwd, workspace, pathModule = path }) {
+  const candidates = pathModule.isAbsolute(typed) ? [typed] : [pathModule.resolve(cwd, typed), pathModule.resolve(workspace, typed)];
+  for (const candidate of candidates) {
+    const relative = pathModule.relative(workspace, candidate);
+    if (relative === '..' || relative.startsWith(`..${pathModule.sep}`) || pathModule.isAbsolute(relative)) continue;
+    return relative.split(pathModule.sep).join('/');
+  }
+  return undefined;
+}

@@ -20,6 +20,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -218,6 +219,40 @@ export function expectProblem(answer, status, code, whenInstead = {}) {
   expectStatus(answer, status, whenInstead);
   assert.match(answer.headers['content-type'] ?? '', /^application\/problem\+json/, `${answer.request}: a ${status} must be a problem document (Content-Type: application/problem+json)`);
   assert.equal(answer.json?.code, code, `${answer.request}: the problem's code must be "${code}" (it was ${JSON.stringify(answer.json?.code)})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts and sessions, for the checks of the chapters that build on sign-up and log-in.
+
+/** The password of the accounts the checks make. */
+export const PASSWORD = 'correct horse battery staple';
+
+/** An email address that no check has used before. */
+export function newEmail() {
+  return `ada-${randomUUID()}@example.com`;
+}
+
+/**
+ * A new account, made with POST /user (chapter 2).
+ * @returns {Promise<{ id: string, email: string }>}
+ */
+export async function newAccount() {
+  const email = newEmail();
+  const answer = await call('POST', '/user', { json: { email, password: PASSWORD }, clientId: true });
+  expectStatus(answer, 201, { 404: 'the sign-up route (chapter 2) is not in serverless.yml yet' });
+  return { id: String(answer.json?.id), email };
+}
+
+/**
+ * A new account, logged in with POST /session (chapter 3): the account and its token pair.
+ * @param {string} [clientId] the registered client that logs in
+ * @returns {Promise<{ account: { id: string, email: string }, tokens: { access_token: string, refresh_token: string } }>}
+ */
+export async function newSession(clientId = CLIENT_ID) {
+  const account = await newAccount();
+  const answer = await call('POST', '/session', { json: { email: account.email, password: PASSWORD }, clientId });
+  expectStatus(answer, 201, { 404: 'the log-in route (chapter 3) is not in serverless.yml yet' });
+  return { account, tokens: answer.json };
 }
 
 // ---------------------------------------------------------------------------------------------

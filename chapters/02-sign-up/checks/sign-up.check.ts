@@ -3,11 +3,8 @@
  * problem documents. Run them with `npm run workshop -- verify` (or `npm test` in this folder).
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { api, call, check, expectAppTestsPass, expectProblem, expectStatus } from '@session-api/workshop/checks';
+import { api, call, check, expectAppTestsPass, expectProblem, expectStatus, newEmail, PASSWORD } from '@session-api/workshop/checks';
 
-const PASSWORD = 'correct horse battery staple';
-const newEmail = () => `ada-${randomUUID()}@example.com`;
 const signUp = (email: string, password = PASSWORD) => call('POST', '/user', { json: { email, password }, clientId: true });
 const ROUTE_MISSING = { 404: 'the route is not in serverless.yml yet' };
 

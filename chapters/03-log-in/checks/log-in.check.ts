@@ -4,30 +4,11 @@
  * `npm run workshop -- verify` (or `npm test` in this folder).
  */
 import assert from 'node:assert/strict';
-import { createHash, createSecretKey, randomUUID } from 'node:crypto';
-import { api, appPackage, call, check, CLIENT_ID, expectAppTestsPass, expectProblem, expectStatus } from '@session-api/workshop/checks';
+import { createHash, createSecretKey } from 'node:crypto';
+import { api, appPackage, call, check, CLIENT_ID, expectAppTestsPass, expectProblem, expectStatus, newAccount, newEmail, newSession, PASSWORD } from '@session-api/workshop/checks';
 
-const PASSWORD = 'correct horse battery staple';
-const newEmail = () => `ada-${randomUUID()}@example.com`;
 const ROUTE_MISSING = { 404: 'the route is not in serverless.yml yet' };
-
-/** A new account (chapter 2's POST /user). */
-async function newAccount(): Promise<{ id: string; email: string }> {
-  const email = newEmail();
-  const answer = await call('POST', '/user', { json: { email, password: PASSWORD }, clientId: true });
-  expectStatus(answer, 201, { 404: 'POST /user is missing: this chapter builds on chapter 2' });
-  return { id: String(answer.json.id), email };
-}
-
 const logIn = (email: string, password = PASSWORD) => call('POST', '/session', { json: { email, password }, clientId: true });
-
-/** Logs a new account in; returns the account and the token pair. */
-async function newSession(): Promise<{ account: { id: string; email: string }; tokens: { access_token: string; refresh_token: string } }> {
-  const account = await newAccount();
-  const answer = await logIn(account.email);
-  expectStatus(answer, 201, ROUTE_MISSING);
-  return { account, tokens: answer.json };
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

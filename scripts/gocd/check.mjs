@@ -11,7 +11,11 @@
  * Usage:
  *   pipelines-check            every *.gocd.yaml / *.gocd.yml the GoCD server would load from
  *                              this repository: format + project rules (npm run pipelines:check)
- *   pipelines-check FILE...    the given files: format rules only
+ *   pipelines-check --app DIR  the pipelines file of the app in DIR (DIR/chapter.pipelines.yaml;
+ *                              final/'s is the root pipelines.gocd.yaml): format + project rules
+ *                              for that app (`npm run pipelines:check` in an app's folder)
+ *   pipelines-check FILE...    the given files: format rules only (with --app DIR: and the
+ *                              project rules for the app in DIR)
  *
  * Exit code: 0 no findings, 1 findings, 2 usage error (for example a missing file).
  *
@@ -24,6 +28,7 @@
  *   format-jobs.mjs      format rules of jobs, artifacts and tasks
  *   format-values.mjs    format rules of single fields: booleans, integers, names, kinds
  *   project-rules.mjs    this project's rules: one pipeline per function, filters, npm scripts
+ *   app-pipelines.mjs    which app a pipelines file describes, and the pipelines file of an app
  *   npm-commands.mjs     the npm calls in a task, and the package.json script each one runs
  *   repo-files.mjs       the files of the repository, and GoCD's path patterns
  */
@@ -31,6 +36,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
+import { parseArgs } from 'node:util';
+import { APP_PIPELINES_FILE, appPath, gitTopLevel, pipelinesFileOfApp } from './app-pipelines.mjs';
 import { checkAcrossFiles, checkOneFile } from './format-file.mjs';
 import { checkProject } from './project-rules.mjs';
 import { findConfigFiles } from './repo-files.mjs';
@@ -42,6 +49,8 @@ import { sortAndDeduplicate } from './rules.mjs';
  * @typedef {object} CheckOptions
  * @property {boolean} [projectRules]  also apply this project's rules (see `checkProject`)
  * @property {string} [repoRoot]       the repository the project rules look at (default: cwd)
+ * @property {string} [app]            the app the files describe, relative to repoRoot
+ *   (default: each file's own, see app-pipelines.mjs)
  */
 
 /**
@@ -58,41 +67,78 @@ export function checkFiles(files, options = {}) {
   findings.push(...checkAcrossFiles(contexts));
   if (options.projectRules) {
     const pipelines = contexts.flatMap((ctx) => ctx.pipelines);
-    findings.push(...checkProject(pipelines, options.repoRoot ?? '.'));
+    findings.push(...checkProject(pipelines, options.repoRoot ?? '.', { files, ...(options.app === undefined ? {} : { app: options.app }) }));
   }
   return sortAndDeduplicate(findings);
 }
 
-const USAGE = `usage: pipelines-check [FILE...]
+const USAGE = `usage: pipelines-check [--app DIR] [FILE...]
 
-  no FILE   check every *.gocd.yaml / *.gocd.yml that git tracks in this repository,
-            with the GoCD format rules and this project's rules
-  FILE...   check the given files with the GoCD format rules only
+  no FILE    check every *.gocd.yaml / *.gocd.yml that git tracks in this repository,
+             with the GoCD format rules and this project's rules
+  --app DIR  check the pipelines file of the app in DIR (DIR/${APP_PIPELINES_FILE}; for final/,
+             the repository's pipelines.gocd.yaml) with the format rules and the project
+             rules for that app
+  FILE...    check the given files with the GoCD format rules only (with --app DIR: and the
+             project rules for the app in DIR)
 
-exit code: 0 no findings, 1 findings, 2 usage error`;
+exit code: 0 no findings, 1 findings (or no pipelines file for the app), 2 usage error`;
 
 /**
  * @param {string[]} args  the command-line arguments
  * @returns {number} the exit code
  */
 export function main(args) {
-  if (args.includes('-h') || args.includes('--help')) {
+  /** @type {{values: {app?: string | undefined, help?: boolean | undefined}, positionals: string[]}} */
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { app: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
     console.log(USAGE);
     return 0;
   }
-  const option = args.find((arg) => arg.startsWith('-'));
-  if (option) return usageError(`unknown option ${option}`);
-  const missing = args.find((file) => !existsSync(file) || !statSync(file).isFile());
+  const missing = positionals.find((file) => !existsSync(file) || !statSync(file).isFile());
   if (missing) return usageError(`cannot read ${missing}: no such file`);
 
-  const checkRepository = args.length === 0;
+  if (values.app !== undefined) return checkApp(values.app, positionals);
+  const checkRepository = positionals.length === 0;
   const repoRoot = checkRepository ? findRepoRoot() : '.';
-  const files = checkRepository ? findConfigFiles(repoRoot).map((file) => path.join(repoRoot, file)) : args;
+  const files = checkRepository ? findConfigFiles(repoRoot).map((file) => path.join(repoRoot, file)) : positionals;
   const findings = checkFiles(files, { projectRules: checkRepository, repoRoot });
   printFindings(findings, files);
   if (checkRepository && files.length === 0) {
     console.log('note: only files tracked by git count (a GoCD server sees commits); `git add` a new *.gocd.yaml to check it.');
   }
+  return findings.length > 0 ? 1 : 0;
+}
+
+/**
+ * `--app DIR`: the app's pipelines file (or the given files), with the project rules for it.
+ * @param {string} appDir
+ * @param {string[]} files
+ * @returns {number} the exit code
+ */
+function checkApp(appDir, files) {
+  if (!existsSync(path.join(appDir, 'serverless.yml'))) return usageError(`${appDir} is not an app folder: it has no serverless.yml`);
+  let top;
+  try {
+    top = gitTopLevel(appDir);
+  } catch {
+    return usageError(`${appDir} is not in a git repository: a pipelines file describes a folder of one`);
+  }
+  const repoRoot = path.relative(process.cwd(), top) || '.';
+  const own = pipelinesFileOfApp(appDir, top);
+  if (files.length === 0 && !own.exists) {
+    console.log(`${path.relative(process.cwd(), own.file)}: the app in ${appDir} has no pipelines file yet. Write its pipelines there (${APP_PIPELINES_FILE}).`);
+    return 1;
+  }
+  const checked = files.length > 0 ? files : [path.relative(process.cwd(), own.file)];
+  const findings = checkFiles(checked, { projectRules: true, repoRoot, app: appPath(appDir, top) });
+  printFindings(findings, checked);
   return findings.length > 0 ? 1 : 0;
 }
 

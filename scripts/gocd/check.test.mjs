@@ -10,8 +10,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { appOfPipelinesFile, pipelinesFileOfApp } from './app-pipelines.mjs';
 import { checkFiles } from './check.mjs';
-import { parseNpmArguments, shellCommands } from './npm-commands.mjs';
+import { findNpmProblem, parseNpmArguments, shellCommands } from './npm-commands.mjs';
 import { findConfigFiles, matchesGlob } from './repo-files.mjs';
 import { RULES } from './rules.mjs';
 
@@ -220,6 +221,80 @@ describe('project rules (fixtures/project stands in for the repository)', () => 
   });
 });
 
+describe('the pipelines of an app elsewhere than final/ (a chapter, a learner\'s workspace/)', function () {
+  this.timeout(20000);
+
+  /**
+   * A repository whose app lives in `folder`, with the app's own chapter.pipelines.yaml: the
+   * project fixture, its paths moved from final/ to the folder, its npm calls given --prefix.
+   * @param {string} folder
+   * @param {(text: string) => string} [edit]  a change to the pipelines file
+   */
+  function repositoryWithApp(folder, edit = (text) => text) {
+    const repo = temporaryDirectory();
+    cpSync(path.join(projectRoot, 'final'), path.join(repo, folder), { recursive: true });
+    writeFileSync(path.join(repo, 'package.json'), '{"private":true,"scripts":{"lint":"echo lint"}}\n');
+    const text = readFileSync(path.join(projectRoot, 'pipelines.yaml'), 'utf8')
+      .replaceAll('final/', `${folder}/`)
+      .replaceAll('-w final', `--prefix ${folder}`)
+      .replaceAll('working_directory: final', `working_directory: ${folder}`)
+      .replaceAll('--workspace=gocd-fixture-api', `--prefix=${folder}`);
+    const file = path.join(repo, folder, 'chapter.pipelines.yaml');
+    writeFileSync(file, edit(text));
+    return { repo, file };
+  }
+
+  it('the file describes the app in its folder; the root file describes final/', () => {
+    assert.equal(appOfPipelinesFile('/repo/chapters/09-pipelines/chapter.pipelines.yaml', '/repo'), 'chapters/09-pipelines');
+    assert.equal(appOfPipelinesFile('/repo/pipelines.gocd.yaml', '/repo'), 'final');
+    const { repo, file } = repositoryWithApp('apps/demo');
+    assert.deepEqual(pipelinesFileOfApp(path.join(repo, 'apps', 'demo'), repo), { file, exists: true });
+    mkdirSync(path.join(repo, 'final'));
+    assert.deepEqual(pipelinesFileOfApp(path.join(repo, 'final'), repo), { file: path.join(repo, 'pipelines.gocd.yaml'), exists: false });
+    writeFileSync(path.join(repo, 'pipelines.gocd.yaml'), 'format_version: 10\n');
+    assert.deepEqual(pipelinesFileOfApp(path.join(repo, 'final'), repo), { file: path.join(repo, 'pipelines.gocd.yaml'), exists: true });
+    assert.equal(pipelinesFileOfApp(repo, repo).exists, false, 'the root itself is no app');
+  });
+
+  it('checks one pipeline per function of that app, its paths and its npm --prefix scripts', () => {
+    const { repo, file } = repositoryWithApp('apps/demo');
+    assert.deepEqual(summary(checkFiles([file], { projectRules: true, repoRoot: repo })), []);
+    const missing = repositoryWithApp('apps/demo', (text) => text.replace(/ {2}session-api-getSession:[\s\S]*?stages: \*function-stages\n/, ''));
+    const findings = checkFiles([missing.file], { projectRules: true, repoRoot: missing.repo });
+    assert.deepEqual(summary(findings), ['function-pipeline-missing:15']);
+    assert.equal(findings[0]?.file, path.join(missing.repo, 'apps', 'demo', 'serverless.yml'));
+    assert.match(findings[0]?.message ?? '', /materials filtered to apps\/demo\/src\/functions\/getSession\/\*\*/);
+  });
+
+  it('npm --prefix DIR runs the scripts of DIR/package.json', () => {
+    const { repo } = repositoryWithApp('apps/demo');
+    assert.equal(findNpmProblem(parseNpmArguments(['--prefix', 'apps/demo', 'run', 'build']), repo), null);
+    assert.match(findNpmProblem(parseNpmArguments(['--prefix', 'apps/demo', 'run', 'coverage']), repo)?.message ?? '', /no script 'coverage' in .*apps.demo.package\.json/);
+    assert.match(findNpmProblem(parseNpmArguments(['--prefix', 'apps/nothing', 'run', 'build']), repo)?.message ?? '', /no package\.json in .*apps.nothing/);
+  });
+
+  it('pipelines-check --app DIR: an app git ignores is checked with its files on disk; an app without a file is told where to write it', () => {
+    const { repo } = repositoryWithApp('workspace');
+    writeFileSync(path.join(repo, '.gitignore'), 'workspace/\n');
+    execFileSync('git', ['init', '--quiet'], { cwd: repo });
+    execFileSync('git', ['add', '.'], { cwd: repo });
+    const clean = runCli(['--app', 'workspace'], repo);
+    assert.equal(clean.status, 0, clean.stdout + clean.stderr);
+    assert.match(clean.stdout, /^1 GoCD config file checked: no problems found\.$/m);
+
+    rmSync(path.join(repo, 'workspace', 'src', 'functions', 'getSession'), { recursive: true });
+    const broken = runCli(['--app', 'workspace'], repo);
+    assert.equal(broken.status, 1, broken.stdout + broken.stderr);
+    assert.match(broken.stdout, /^workspace\/chapter\.pipelines\.yaml:\d+ {2}filter-matches-nothing {2}filter path 'workspace\/src\/functions\/getSession\/\*\*'/m);
+
+    rmSync(path.join(repo, 'workspace', 'chapter.pipelines.yaml'));
+    const none = runCli(['--app', 'workspace'], repo);
+    assert.equal(none.status, 1);
+    assert.match(none.stdout, /workspace\/chapter\.pipelines\.yaml: the app in workspace has no pipelines file yet/);
+    assert.equal(runCli(['--app', '.'], repo).status, 2, 'a folder without serverless.yml is no app');
+  });
+});
+
 describe('every rule is tested', () => {
   it('each rule id in RULES is expected by at least one test case above', () => {
     const tested = new Set([
@@ -260,10 +335,13 @@ describe('helpers', () => {
     ]);
   });
 
-  it('parseNpmArguments finds the script and the workspace', () => {
+  it('parseNpmArguments finds the script, the workspace and the --prefix folder', () => {
     assert.deepEqual(parseNpmArguments(['run', 'build', '-w', 'final', '--', '--watch']),
-      { script: 'build', workspace: 'final', ifPresent: false });
-    assert.deepEqual(parseNpmArguments(['--workspace=final', 'test']), { script: 'test', workspace: 'final', ifPresent: false });
+      { script: 'build', workspace: 'final', prefix: undefined, ifPresent: false });
+    assert.deepEqual(parseNpmArguments(['--workspace=final', 'test']), { script: 'test', workspace: 'final', prefix: undefined, ifPresent: false });
+    assert.deepEqual(parseNpmArguments(['--prefix', 'chapters/09-pipelines', 'run', 'coverage', '--', '--function', 'ping']),
+      { script: 'coverage', workspace: undefined, prefix: 'chapters/09-pipelines', ifPresent: false });
+    assert.equal(parseNpmArguments(['run', 'lint', '--prefix=workspace']).prefix, 'workspace');
     assert.equal(parseNpmArguments(['run', 'typecheck', '--if-present']).ifPresent, true);
     assert.equal(parseNpmArguments(['ci']).script, null);
   });

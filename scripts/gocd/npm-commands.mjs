@@ -106,6 +106,7 @@ export function substituteVariables(word, environment) {
  * @typedef {object} NpmCall
  * @property {string | null} script  the package.json script it runs, or null for other commands
  * @property {string | undefined} workspace  `-w NAME`: a workspace's package.json instead
+ * @property {string | undefined} prefix     `--prefix DIR`: the package.json in DIR instead
  * @property {boolean} ifPresent              `--if-present`: a missing script is no error
  */
 
@@ -116,7 +117,7 @@ export function substituteVariables(word, environment) {
  */
 export function parseNpmArguments(argv) {
   /** @type {NpmCall} */
-  const call = { script: null, workspace: undefined, ifPresent: false };
+  const call = { script: null, workspace: undefined, prefix: undefined, ifPresent: false };
   /** @type {string[]} */
   const positional = [];
   for (let i = 0; i < argv.length; i += 1) {
@@ -125,6 +126,8 @@ export function parseNpmArguments(argv) {
     const [option, inlineValue] = arg.startsWith('--') ? arg.split(/=(.*)/s) : [arg, undefined];
     if (option === '-w' || option === '--workspace') {
       call.workspace = inlineValue ?? argv[++i];
+    } else if (option === '--prefix' || option === '-C') {
+      call.prefix = inlineValue ?? argv[++i];
     } else if (option === '--if-present') {
       call.ifPresent = true;
     } else if (!arg.startsWith('-')) {
@@ -144,10 +147,16 @@ export function parseNpmArguments(argv) {
  */
 export function findNpmProblem(call, directory) {
   const { script } = call;
-  if (script === null || call.ifPresent || /\$/.test(`${script}${call.workspace ?? ''}`)) {
+  if (script === null || call.ifPresent || /\$/.test(`${script}${call.workspace ?? ''}${call.prefix ?? ''}`)) {
     return null; // not a script call, allowed to be missing, or not knowable before run time
   }
-  const packageDirectory = call.workspace ? findWorkspace(directory, call.workspace) : directory;
+  // --prefix DIR: npm uses the package.json in DIR (relative to where it runs), workspace or not.
+  const base = call.prefix ? path.join(directory, call.prefix) : directory;
+  if (call.prefix && !readPackageJson(base)) {
+    return { message: `there is no package.json in ${path.relative(process.cwd(), base) || '.'} (--prefix ${call.prefix})`,
+      fix: `Give --prefix the folder of the app whose script runs, relative to where the task runs (the repository root unless working_directory says otherwise).` };
+  }
+  const packageDirectory = call.workspace ? findWorkspace(base, call.workspace) : base;
   if (!packageDirectory) {
     return { message: `there is no workspace '${call.workspace}' in ${relativeJson(directory)}`,
       fix: `Use a workspace listed under "workspaces" in ${relativeJson(directory)}, by folder or package name.` };
@@ -190,6 +199,18 @@ function readPackageJson(directory) {
 }
 
 /**
+ * The folders of the npm workspaces a package.json declares (`workspaces`, entries ending with
+ * `/*` expanded), absolute.
+ * @param {string} rootDirectory
+ * @returns {string[]}
+ */
+export function workspaceFolders(rootDirectory) {
+  const declared = readPackageJson(rootDirectory)?.workspaces;
+  const entries = Array.isArray(declared) ? declared.filter((entry) => typeof entry === 'string') : [];
+  return entries.flatMap((entry) => expandWorkspaceEntry(rootDirectory, entry));
+}
+
+/**
  * Finds the folder of an npm workspace given by folder path or by package name. Workspace
  * entries may end with `/*` (every folder inside); other glob forms are not supported.
  * @param {string} rootDirectory
@@ -197,9 +218,7 @@ function readPackageJson(directory) {
  * @returns {string | undefined}
  */
 function findWorkspace(rootDirectory, workspace) {
-  const declared = readPackageJson(rootDirectory)?.workspaces;
-  const entries = Array.isArray(declared) ? declared.filter((entry) => typeof entry === 'string') : [];
-  const folders = entries.flatMap((entry) => expandWorkspaceEntry(rootDirectory, entry));
+  const folders = workspaceFolders(rootDirectory);
   const wanted = normalizeRelative(workspace);
   return folders
     .find((folder) => normalizeRelative(path.relative(rootDirectory, folder)) === wanted || readPackageJson(folder)?.name === workspace);

@@ -1,13 +1,16 @@
 // @ts-check
 /**
- * The rules of this repository, applied when `npm run pipelines:check` checks it as a whole:
- * one pipeline per Lambda function, filters that match real files, and npm scripts that exist.
+ * The rules of this repository, applied when `npm run pipelines:check` checks it as a whole, or
+ * an app's own pipelines file (`pipelines-check --app DIR`): one pipeline per Lambda function of
+ * the app the file describes (app-pipelines.mjs: final/ for the root file), filters that match
+ * real files, and npm scripts that exist.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { findNpmProblem, npmCallsOf, parseNpmArguments, substituteVariables } from './npm-commands.mjs';
-import { listRepoFiles, matchesGlob } from './repo-files.mjs';
+import { appOfPipelinesFile } from './app-pipelines.mjs';
+import { listFilesOnDisk, listRepoFiles, matchesGlob } from './repo-files.mjs';
 import { finding } from './rules.mjs';
 import { scalarText } from './yaml-nodes.mjs';
 
@@ -15,8 +18,9 @@ import { scalarText } from './yaml-nodes.mjs';
 /** @typedef {import('./rules.mjs').Finding} Finding */
 
 const PROJECT = {
-  serverlessFile: 'final/serverless.yml',
-  functionsDir: 'final/src/functions',
+  /** The app's service definition and its functions' folders, relative to the app's folder. */
+  serverlessFile: 'serverless.yml',
+  functionsDir: 'src/functions',
   pipelinePrefix: 'session-api-',
   group: 'session-api',
   stagesAnchor: 'function-stages',
@@ -29,38 +33,53 @@ const PROJECT = {
  * files, and npm scripts that exist.
  * @param {PipelineInfo[]} pipelines
  * @param {string} repoRoot
+ * @param {{app?: string, files?: string[]}} [options]  `app`: the app the pipelines describe,
+ *   relative to repoRoot (default: each file's own, see appOfPipelinesFile); `files`: the files
+ *   checked, so that a file without any pipeline still has its app's functions checked
  * @returns {Finding[]}
  */
-export function checkProject(pipelines, repoRoot) {
+export function checkProject(pipelines, repoRoot, options = {}) {
+  /** @type {Map<string, PipelineInfo[]>} app -> the pipelines that describe it */
+  const byApp = new Map();
+  for (const file of options.files ?? []) byApp.set(options.app ?? appOfPipelinesFile(file, repoRoot), []);
+  for (const pipeline of pipelines) {
+    const app = options.app ?? appOfPipelinesFile(pipeline.file, repoRoot);
+    byApp.set(app, [...(byApp.get(app) ?? []), pipeline]);
+  }
   const repoFiles = listRepoFiles(repoRoot);
+  // An app git does not track at all (a learner's copy in workspace/): its files on disk.
+  for (const app of byApp.keys()) {
+    if (!repoFiles.some((file) => file.startsWith(`${app}/`))) repoFiles.push(...listFilesOnDisk(repoRoot, app));
+  }
   return [
-    ...checkFunctionPipelines(pipelines, repoRoot),
+    ...[...byApp].flatMap(([app, described]) => checkFunctionPipelines(described, repoRoot, app)),
     ...pipelines.flatMap((pipeline) => checkFilterPaths(pipeline, repoFiles)),
     ...pipelines.flatMap((pipeline) => checkNpmScripts(pipeline, repoRoot)),
   ];
 }
 
 /**
- * Reads the Lambda function names (the keys of `functions:`) from final/serverless.yml.
+ * Reads the Lambda function names (the keys of `functions:`) from the app's serverless.yml.
  * Serverless variables such as `${sls:stage}` are plain strings to YAML, so they need no care.
  * @param {string} repoRoot
+ * @param {string} serverlessFile  relative to repoRoot
  * @returns {{functions: {name: string, line: number}[], findings: Finding[]}}
  */
-function readServerlessFunctions(repoRoot) {
-  const file = path.join(repoRoot, PROJECT.serverlessFile);
+function readServerlessFunctions(repoRoot, serverlessFile) {
+  const file = path.join(repoRoot, serverlessFile);
   /** @param {number} line @param {string} message @returns {{functions: never[], findings: Finding[]}} */
   const failure = (line, message) => ({
     functions: [],
     findings: [finding(file, line, 'serverless-functions-unreadable', message,
-      `Give ${PROJECT.serverlessFile} a \`functions:\` map written inline (function name to definition).`)],
+      `Give ${serverlessFile} a \`functions:\` map written inline (function name to definition).`)],
   });
-  if (!existsSync(file)) return failure(1, `${PROJECT.serverlessFile} does not exist, so the per-function pipelines cannot be checked`);
+  if (!existsSync(file)) return failure(1, `${serverlessFile} does not exist, so the per-function pipelines cannot be checked`);
   const lineCounter = new LineCounter();
   // CloudFormation short tags (!Ref, !GetAtt) are unknown to YAML; they only produce warnings.
   const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter });
   const functions = isMap(doc.contents) ? doc.contents.get('functions', true) : undefined;
   if (doc.errors.length > 0 || !isMap(functions)) {
-    return failure(1, `${PROJECT.serverlessFile} has no readable \`functions:\` map`);
+    return failure(1, `${serverlessFile} has no readable \`functions:\` map`);
   }
   return {
     functions: functions.items.filter((pair) => isScalar(pair.key)).map((pair) => ({
@@ -72,16 +91,19 @@ function readServerlessFunctions(repoRoot) {
 }
 
 /**
- * Each Lambda function has exactly one per-function pipeline (a pipeline that sets
+ * Each Lambda function of the app has exactly one per-function pipeline (a pipeline that sets
  * FUNCTION_NAME), and no per-function pipeline names a function that does not exist.
  * @param {PipelineInfo[]} pipelines
  * @param {string} repoRoot
+ * @param {string} app  the app's folder, relative to repoRoot
  * @returns {Finding[]}
  */
-function checkFunctionPipelines(pipelines, repoRoot) {
-  const { functions, findings } = readServerlessFunctions(repoRoot);
+function checkFunctionPipelines(pipelines, repoRoot, app) {
+  const serverlessPath = path.posix.join(app, PROJECT.serverlessFile);
+  const functionsDir = path.posix.join(app, PROJECT.functionsDir);
+  const { functions, findings } = readServerlessFunctions(repoRoot, serverlessPath);
   if (findings.length > 0) return findings;
-  const serverlessFile = path.join(repoRoot, PROJECT.serverlessFile);
+  const serverlessFile = path.join(repoRoot, serverlessPath);
   const functionNames = new Set(functions.map((f) => f.name));
   /** @type {Map<string, PipelineInfo>} */
   const pipelineByFunction = new Map();
@@ -92,8 +114,8 @@ function checkFunctionPipelines(pipelines, repoRoot) {
     const earlier = pipelineByFunction.get(name);
     if (!functionNames.has(name)) {
       findings.push(finding(pipeline.file, variable.line, 'function-pipeline-unknown',
-        `pipeline '${pipeline.name}' is for function '${name}', which is not in ${PROJECT.serverlessFile}`,
-        `Remove pipeline '${pipeline.name}', or correct ${PROJECT.functionVariable} to the name of a function under \`functions:\` in ${PROJECT.serverlessFile}.`));
+        `pipeline '${pipeline.name}' is for function '${name}', which is not in ${serverlessPath}`,
+        `Remove pipeline '${pipeline.name}', or correct ${PROJECT.functionVariable} to the name of a function under \`functions:\` in ${serverlessPath}.`));
     } else if (earlier) {
       findings.push(finding(pipeline.file, variable.line, 'function-pipeline-duplicate',
         `function '${name}' already has the pipeline '${earlier.name}' (${earlier.file}:${earlier.line}); '${pipeline.name}' is a second one`,
@@ -105,7 +127,7 @@ function checkFunctionPipelines(pipelines, repoRoot) {
   for (const fn of functions) {
     if (pipelineByFunction.has(fn.name)) continue;
     const recipe = `a pipeline \`${PROJECT.pipelinePrefix}${fn.name}\` in group \`${PROJECT.group}\` with ${PROJECT.functionVariable}: ${fn.name}, `
-      + `materials filtered to ${PROJECT.functionsDir}/${fn.name}/**, and the shared stages \`*${PROJECT.stagesAnchor}\``;
+      + `materials filtered to ${functionsDir}/${fn.name}/**, and the shared stages \`*${PROJECT.stagesAnchor}\``;
     findings.push(finding(serverlessFile, fn.line, 'function-pipeline-missing',
       `function '${fn.name}' has no per-function pipeline: add ${recipe}`,
       `Add that pipeline to the *.gocd.yaml file, next to the other per-function pipelines (copy one and replace its function name).`));

@@ -4,7 +4,7 @@
  * patterns (Ant rules), which material filters and the config file pattern use.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 
 /** The server's default pattern: the files a GoCD server loads from a config repository. */
@@ -47,6 +47,17 @@ export function matchesGlob(filePath, pattern) {
 export function listRepoFiles(repoRoot) {
   const files = isGitTopLevel(repoRoot) ? gitTrackedFiles(repoRoot) : walkFiles(repoRoot, '');
   return files.filter((file) => !file.split('/').some((segment) => SKIPPED_DIRECTORIES.has(segment)));
+}
+
+/**
+ * The files below `folder` as they are on disk, relative to `repoRoot`, without node_modules
+ * and .git: an app that git does not track (a learner's copy in the ignored workspace/).
+ * @param {string} repoRoot
+ * @param {string} folder  relative to repoRoot
+ * @returns {string[]}
+ */
+export function listFilesOnDisk(repoRoot, folder) {
+  return existsSync(path.join(repoRoot, folder)) ? walkFiles(repoRoot, folder.split(path.sep).join('/')) : [];
 }
 
 /**

@@ -12,7 +12,13 @@
  *   --deploy           really deploy (without it DEPLOY_DRY_RUN=true: packages, deploys nothing)
  *   --working-tree     use your files as they are now, uncommitted changes included
  *                      (default: a clone of the last commit, which is what GoCD would see)
+ *   --app DIR          a pipeline of the app in DIR: its chapter.pipelines.yaml (for final/, the
+ *                      root pipelines.gocd.yaml; see app-pipelines.mjs). `npm run pipeline` in
+ *                      an app's folder passes `--app .`
  *   --file FILE        another pipeline file (default: pipelines.gocd.yaml at the repository root)
+ *   --use-installed    jobs use this repository's installed node_modules instead of running their
+ *                      `npm ci` task: quicker, and what the workshop's checks use; not what an
+ *                      agent does (it installs from the lockfile in every job)
  *   --work-dir DIR     where to put workspaces, artifacts and logs (default: a new temp folder)
  *   --timeout MINUTES  cancel a job silent for this long, unless it sets its own `timeout`
  *                      (default 10; GoCD has the same rule, with a server-wide default)
@@ -32,17 +38,26 @@
  * Dependencies: the pipelines' own tasks run `npm ci`, a clean install from the lockfile, in
  * every job, as on an agent. The runner only makes npm prefer its local cache
  * (npm_config_prefer_offline), so the install is fast and works offline once the packages have
- * been downloaded once; what gets installed is exactly what the lockfile says.
+ * been downloaded once; what gets installed is exactly what the lockfile says. With
+ * --use-installed, a task that is only an `npm ci` (or `npm install`) links the node_modules
+ * folders this repository has installed into the job's workspace instead, so a job's tools are
+ * the repository's own (its scripts/ included, as they are on disk).
+ *
+ * An app that git does not track (a learner's copy in the ignored workspace/) cannot be seen by
+ * a GoCD server: the runner copies its files from disk into a --working-tree checkout, and
+ * refuses to clone without them.
  *
  * Exit code: 0 every stage run passed (or the run stopped at an approval or --until),
  * 1 a stage failed, 2 usage error.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { cpSync, createWriteStream, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
+import { appOfPipelinesFile, gitTopLevel, isUntracked, pipelinesFileOfApp, ROOT_PIPELINES_FILE } from './app-pipelines.mjs';
+import { shellCommands, workspaceFolders } from './npm-commands.mjs';
 import { matchesGlob } from './repo-files.mjs';
 import { findPipeline, loadPipelines, mergedEnvironment } from './pipeline-model.mjs';
 import { Progress } from './progress.mjs';
@@ -55,13 +70,17 @@ import { Progress } from './progress.mjs';
 /**
  * @typedef {object} RunOptions
  * @property {string} pipeline      name or end of name
- * @property {string} [file]        the pipeline file (default: pipelines.gocd.yaml at repoRoot)
- * @property {string} [repoRoot]    the repository to check out (default: the one around cwd)
+ * @property {string} [app]         the app's folder: its pipelines file is the default `file`
+ * @property {string} [file]        the pipeline file (default: the app's, or else
+ *                                  pipelines.gocd.yaml at repoRoot)
+ * @property {string} [repoRoot]    the repository to check out (default: the one around the
+ *                                  app, the file, or else cwd)
  * @property {string} [workDir]     default: a new folder in the system's temp folder
  * @property {string} [until]       last stage to run
  * @property {boolean} [approve]    go through manual approvals
  * @property {boolean} [deploy]     really deploy
  * @property {boolean} [workingTree]  check out the working tree instead of HEAD
+ * @property {boolean} [useInstalled]  link the repository's node_modules instead of `npm ci` tasks
  * @property {number} [timeoutMinutes]  for jobs without `timeout` (default: 10)
  * @property {import('node:stream').Writable} [output]  default: process.stdout
  * @property {NodeJS.ProcessEnv} [env]                  default: process.env
@@ -98,6 +117,7 @@ import { Progress } from './progress.mjs';
 /**
  * @typedef {object} RunContext
  * @property {Pipeline} pipeline
+ * @property {string} repoRoot
  * @property {string} workDir
  * @property {string} checkoutSource  a folder to copy (working tree) or a repository to clone
  * @property {'clone' | 'copy'} checkoutMode
@@ -105,6 +125,7 @@ import { Progress } from './progress.mjs';
  * @property {NodeJS.ProcessEnv} baseEnv
  * @property {string[]} warnings
  * @property {number} timeoutMinutes
+ * @property {boolean} useInstalled
  */
 
 const COUNTER = '1'; // every local run is run number 1: there is no server to count runs
@@ -116,25 +137,37 @@ const COUNTER = '1'; // every local run is run number 1: there is no server to c
  */
 export async function runPipeline(options) {
   const output = options.output ?? process.stdout;
-  const repoRoot = options.repoRoot ?? gitTopLevel(process.cwd());
-  const file = options.file ?? path.join(repoRoot, 'pipelines.gocd.yaml');
+  const repoRoot = options.repoRoot ?? gitTopLevel(options.app ?? (options.file ? path.dirname(path.resolve(options.file)) : process.cwd()));
+  const file = options.file ?? pipelinesFileOf(options.app, repoRoot);
+  const app = options.app ? path.relative(repoRoot, path.resolve(options.app)) : appOfPipelinesFile(file, repoRoot);
   const pipeline = findPipeline(loadPipelines(file), options.pipeline);
   const stages = stagesToRun(pipeline, options.until);
   const workDir = options.workDir ?? mkdtempSync(path.join(os.tmpdir(), `gocd-${pipeline.name}-`));
   mkdirSync(workDir, { recursive: true });
 
   const revision = git(repoRoot, ['rev-parse', 'HEAD']).trim();
+  /** @type {string[]} */
+  const warnings = [];
+  // A GoCD server sees commits only: an app git does not track can be run from the working tree.
+  const untrackedApp = isUntracked(app, repoRoot);
+  if (untrackedApp && !options.workingTree) {
+    throw new Error(`git tracks no file of ${app}/, so a clone of the last commit would not hold the app: run with --working-tree (a GoCD server would need it committed)`);
+  }
   /** @type {RunContext} */
   const ctx = {
     pipeline,
+    repoRoot,
     workDir,
     revision,
     checkoutMode: options.workingTree ? 'copy' : 'clone',
-    checkoutSource: options.workingTree ? snapshotWorkingTree(repoRoot, path.join(workDir, 'snapshot')) : repoRoot,
+    checkoutSource: options.workingTree ? snapshotWorkingTree(repoRoot, path.join(workDir, 'snapshot'), untrackedApp ? app : undefined) : repoRoot,
     baseEnv: agentEnvironment(options.env ?? process.env, { deploy: options.deploy === true }),
-    warnings: [],
+    warnings,
     timeoutMinutes: options.timeoutMinutes ?? 10,
+    useInstalled: options.useInstalled === true,
   };
+  if (untrackedApp) warnings.push(`git tracks no file of ${app}/: its files were copied from the disk (a GoCD server would need them committed)`);
+  if (ctx.useInstalled) warnings.push(`--use-installed: the jobs used the node_modules of ${repoRoot} instead of their own npm ci`);
 
   const source = options.workingTree ? `the working tree (commit ${revision.slice(0, 8)} and your changes)` : `commit ${revision.slice(0, 8)}`;
   output.write(`${pipeline.name} #${COUNTER}: ${source}${options.deploy ? '' : ', deploys as dry runs'}\nwork folder: ${workDir}\n\n`);
@@ -167,6 +200,19 @@ export async function runPipeline(options) {
   const run = { pipeline: pipeline.name, passed: stoppedBecause !== 'failed', stoppedBecause, workDir, stages: results };
   output.write(summary(run, ctx.warnings));
   return run;
+}
+
+/**
+ * The pipelines file to run: the app's own (app-pipelines.mjs), or else the repository's.
+ * @param {string | undefined} app
+ * @param {string} repoRoot
+ * @returns {string}
+ */
+function pipelinesFileOf(app, repoRoot) {
+  if (!app) return path.join(repoRoot, ROOT_PIPELINES_FILE);
+  const { file, exists } = pipelinesFileOfApp(app, repoRoot);
+  if (!exists) throw new Error(`the app in ${app} has no pipelines file: write ${path.relative(process.cwd(), file)}`);
+  return file;
 }
 
 /**
@@ -252,6 +298,7 @@ async function runJob(ctx, stage, job, agent, progress) {
  * @returns {Promise<boolean>} whether the task passed
  */
 async function runTask(ctx, task, workspace, env, log, silenceLimit) {
+  if (ctx.useInstalled && isInstallTask(task)) return linkInstalledModules(ctx.repoRoot, workspace, task, log);
   switch (task.type) {
     case 'script':
       log.write(`\n$ ${task.text.trim()}\n`);
@@ -265,6 +312,47 @@ async function runTask(ctx, task, workspace, env, log, silenceLimit) {
       log.write(`\n[runner] a '${task.kind}' task cannot run here (plugins need a GoCD agent)\n`);
       return false;
   }
+}
+
+/**
+ * Whether a task only installs the dependencies: a script that is one `npm ci` or `npm install`
+ * command (its options aside), or an exec of one.
+ * @param {Task} task
+ * @returns {boolean}
+ */
+export function isInstallTask(task) {
+  const isInstall = (/** @type {string[]} */ words) => path.basename(words[0] ?? '') === 'npm' && ['ci', 'install', 'i'].includes(words[1] ?? '')
+    && words.slice(2).every((word) => word.startsWith('-'));
+  if (task.type === 'script') {
+    const commands = shellCommands(task.text);
+    return commands.length === 1 && isInstall(commands[0]?.words ?? []);
+  }
+  return task.type === 'exec' && isInstall([task.command, ...task.args]);
+}
+
+/**
+ * --use-installed: instead of the job's `npm ci`, links into its workspace every node_modules
+ * folder the repository has installed (at its root, and in the workspaces of its package.json
+ * that have their own), where the workspace has that folder and no node_modules of its own.
+ * @param {string} repoRoot
+ * @param {string} workspace
+ * @param {Task} task
+ * @param {import('node:stream').Writable} log
+ * @returns {boolean}
+ */
+function linkInstalledModules(repoRoot, workspace, task, log) {
+  const instead = task.type === 'script' ? task.text.trim() : task.type === 'exec' ? [task.command, ...task.args].join(' ') : task.type;
+  log.write(`\n[runner] --use-installed: linking the installed node_modules of ${repoRoot} instead of \`${instead}\`\n`);
+  for (const folder of ['.', ...workspaceFolders(repoRoot).map((dir) => path.relative(repoRoot, dir))]) {
+    const installed = path.join(repoRoot, folder, 'node_modules');
+    const linked = path.join(workspace, folder, 'node_modules');
+    // A folder with nothing but dot entries (.bin, .cache) holds no package.
+    if (!existsSync(installed) || !readdirSync(installed).some((name) => !name.startsWith('.'))) continue;
+    if (!existsSync(path.join(workspace, folder)) || existsSync(linked)) continue;
+    symlinkSync(installed, linked, 'junction');
+    log.write(`[runner] ${path.join(folder, 'node_modules')} -> ${installed}\n`);
+  }
+  return true;
 }
 
 /** @type {Set<number | undefined>} process groups of the commands running now, to stop them on Ctrl-C */
@@ -381,13 +469,15 @@ function collectArtifacts(job, workspace, artifactsDir, log) {
 /**
  * @param {string} root
  * @param {string} [relative]
+ * @param {(name: string) => boolean} [skipped]  names of files and folders left out
  * @returns {string[]} files below root, relative, without node_modules and .git
  */
-function listFiles(root, relative = '') {
+function listFiles(root, relative = '', skipped = (name) => name === 'node_modules' || name === '.git') {
+  if (!existsSync(path.join(root, relative))) return [];
   return readdirSync(path.join(root, relative), { withFileTypes: true }).flatMap((entry) => {
     const child = relative ? `${relative}/${entry.name}` : entry.name;
-    if (entry.name === 'node_modules' || entry.name === '.git') return [];
-    return entry.isDirectory() ? listFiles(root, child) : [child];
+    if (skipped(entry.name)) return [];
+    return entry.isDirectory() ? listFiles(root, child, skipped) : [child];
   });
 }
 
@@ -416,15 +506,17 @@ function checkout(ctx, workspace) {
 /**
  * Copies the files git would commit (tracked and untracked-but-not-ignored, as they are on
  * disk now) to `snapshot`, once, so that every stage of the run sees the same files even if
- * you keep editing while it runs.
+ * you keep editing while it runs; and the files of an app git does not track at all.
  * @param {string} repoRoot
  * @param {string} snapshot
+ * @param {string} [untrackedApp]  an app folder, relative to repoRoot, whose files git ignores
  * @returns {string} the snapshot folder
  */
-function snapshotWorkingTree(repoRoot, snapshot) {
+function snapshotWorkingTree(repoRoot, snapshot, untrackedApp) {
   // node_modules is skipped even when git does not ignore it (a symlink is not matched by the
   // `node_modules/` rule): the jobs install their own.
   const files = git(repoRoot, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).split('\0')
+    .concat(untrackedApp ? appFilesOnDisk(repoRoot, untrackedApp) : [])
     .filter((file) => file !== '' && !file.split('/').includes('node_modules'));
   const realRoot = realpathSync(repoRoot);
   for (const file of files) {
@@ -435,6 +527,19 @@ function snapshotWorkingTree(repoRoot, snapshot) {
     cpSync(from, path.join(snapshot, file));
   }
   return snapshot;
+}
+
+/** Build output and reports that an app's copy leaves behind: never part of a checkout. */
+const BUILD_OUTPUT = /^(node_modules|\.serverless.*|\.esbuild|\.nyc_output|coverage|reports|dist|\.local|\.git)$/;
+
+/**
+ * The files of an app folder on disk, relative to the repository, without build output.
+ * @param {string} repoRoot
+ * @param {string} app
+ * @returns {string[]}
+ */
+function appFilesOnDisk(repoRoot, app) {
+  return listFiles(repoRoot, app.split(path.sep).join('/'), (name) => BUILD_OUTPUT.test(name));
 }
 
 /**
@@ -541,20 +646,12 @@ function git(cwd, args) {
   return execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 }
 
-/**
- * @param {string} directory
- * @returns {string}
- */
-function gitTopLevel(directory) {
-  return git(directory, ['rev-parse', '--show-toplevel']).trim();
-}
-
 // ---------------------------------------------------------------------------------------------
 // Command line
 // ---------------------------------------------------------------------------------------------
 
-const USAGE = `usage: npm run pipeline -- NAME [--until STAGE] [--approve] [--deploy] [--working-tree] [--file FILE] [--work-dir DIR] [--timeout MINUTES]
-  NAME   a pipeline of pipelines.gocd.yaml, or the end of its name (createSession, deploy-dev)`;
+const USAGE = `usage: npm run pipeline -- NAME [--until STAGE] [--approve] [--deploy] [--working-tree] [--app DIR | --file FILE] [--use-installed] [--work-dir DIR] [--timeout MINUTES]
+  NAME   a pipeline of pipelines.gocd.yaml (or of the app in DIR), or the end of its name (createSession, deploy-dev)`;
 
 /**
  * @param {string[]} argv
@@ -572,7 +669,9 @@ export async function main(argv) {
         approve: { type: 'boolean' },
         deploy: { type: 'boolean' },
         'working-tree': { type: 'boolean' },
+        app: { type: 'string' },
         file: { type: 'string' },
+        'use-installed': { type: 'boolean' },
         'work-dir': { type: 'string' },
         timeout: { type: 'string' },
         help: { type: 'boolean' },
@@ -599,11 +698,18 @@ export async function main(argv) {
     approve: values.approve === true,
     deploy: values.deploy === true,
     workingTree: values['working-tree'] === true,
+    useInstalled: values['use-installed'] === true,
   };
   const until = text(values.until);
+  const app = text(values.app);
   const file = text(values.file);
   const workDir = text(values['work-dir']);
+  if (app && file) {
+    console.error(`--app and --file both name the pipelines file: give one\n${USAGE}`);
+    return 2;
+  }
   if (until) options.until = until;
+  if (app) options.app = path.resolve(app);
   if (file) options.file = path.resolve(file);
   if (workDir) options.workDir = path.resolve(workDir);
   const timeout = text(values.timeout);

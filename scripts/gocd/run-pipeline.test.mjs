@@ -1,18 +1,22 @@
 // @ts-check
 /**
  * Tests of run-pipeline.mjs: small fixture pipelines (fixtures/runner/pipelines.yaml) for what
- * the runner does, and one real run of session-api-createSession up to code-coverage, the slow
- * one (about two minutes: three `npm ci` and the tests), which runs once here.
+ * the runner does, and a tiny repository for the pipelines of an app git does not track.
+ *
+ * A real pipeline of the repository runs in `npm test` too, but not here: chapter 9's check "a
+ * pipeline runs on your machine up to code-coverage" runs one, and the chain (chapters:check)
+ * runs that check on chapter 9 and on final/, whose pipelines are pipelines.gocd.yaml. Those
+ * runs use --use-installed; a job's own `npm ci` is npm's, and `.ci/run` runs one.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { findPipeline, loadPipelines } from './pipeline-model.mjs';
-import { agentEnvironment, runPipeline } from './run-pipeline.mjs';
+import { agentEnvironment, isInstallTask, runPipeline } from './run-pipeline.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
@@ -154,32 +158,77 @@ describe('run-pipeline: approvals and --until', function () {
   });
 });
 
-describe('run-pipeline: session-api-createSession up to code-coverage (slow)', function () {
-  // Three jobs that each run `npm ci` (about 20-35 s each here) and then the tests, lint, and
-  // coverage. --working-tree, so that it tests the files as they are, committed or not.
-  this.timeout(10 * 60_000);
-  /** @type {import('./run-pipeline.mjs').RunResult} */
-  let run;
-  before(async () => {
-    // timeoutMinutes: a job silent for 3 minutes (a hung test run) fails the test long before
-    // mocha's own timeout; the slowest silent step, `npm ci`, takes under a minute.
-    run = await runPipeline({ pipeline: 'createSession', repoRoot, workDir: newWorkDir(), output: capture().stream, until: 'code-coverage', workingTree: true, timeoutMinutes: 3 });
+describe('run-pipeline: --use-installed', function () {
+  this.timeout(60_000);
+
+  it('knows an install task: one npm ci or npm install, whatever its options', () => {
+    const script = (/** @type {string} */ text) => /** @type {const} */ ({ type: 'script', text, runIf: 'passed' });
+    assert.equal(isInstallTask(script('npm ci --no-audit --no-fund')), true);
+    assert.equal(isInstallTask(script('  npm install\n')), true);
+    assert.equal(isInstallTask({ type: 'exec', command: 'npm', args: ['ci'], workingDirectory: '', runIf: 'passed' }), true);
+    assert.equal(isInstallTask(script('npm ci && npm test')), false, 'a task that does more than install');
+    assert.equal(isInstallTask(script('npm run ci')), false);
+    assert.equal(isInstallTask(script('npm ci lodash')), false);
   });
 
-  it('passes unit-test, lint and code-coverage and runs nothing after them', () => {
-    const failedLogs = run.stages.flatMap((stage) => stage.jobs).filter((job) => !job.passed)
-      .map((job) => `--- ${job.log}\n${readFileSync(job.log, 'utf8').slice(-3000)}`).join('\n');
-    assert.deepEqual(run.stages.map((stage) => `${stage.name}:${stage.result}`), [
-      'unit-test:passed', 'lint:passed', 'code-coverage:passed', 'deploy-dev:not run',
-      'stage-for-test:not run', 'deploy-test:not run', 'stage-for-prod:not run', 'deploy-prod:not run',
-    ], failedLogs);
+  it('links the repository\'s node_modules instead of running the job\'s npm ci', async () => {
+    const run = await runPipeline({ pipeline: 'fixture-installed', file: fixture, repoRoot, workDir: newWorkDir(), output: capture().stream, useInstalled: true });
+    const log = readFileSync(path.join(run.workDir, 'logs', 'install', 'install.log'), 'utf8');
+    assert.deepEqual(run.stages.map((stage) => stage.result), ['passed'], log);
+    assert.match(log, /--use-installed: linking the installed node_modules of .* instead of `npm ci --no-audit --no-fund`/);
+    assert.doesNotMatch(log, /\$ npm ci/, 'the install did not run');
+  });
+});
+
+describe('run-pipeline: the pipelines of an app git does not track (a learner\'s workspace/)', function () {
+  this.timeout(60_000);
+  /** @type {string} */
+  let repo;
+  /** @type {string} */
+  let app;
+
+  before(() => {
+    // A repository that ignores workspace/, holding an app there with its own pipelines file.
+    repo = newWorkDir();
+    app = path.join(repo, 'workspace');
+    mkdirSync(path.join(app, 'src'), { recursive: true });
+    writeFileSync(path.join(repo, '.gitignore'), 'workspace/\n');
+    writeFileSync(path.join(repo, 'package.json'), '{"private":true}\n');
+    writeFileSync(path.join(app, 'serverless.yml'), 'service: demo\nfunctions:\n  ping:\n    handler: src/ping.handler\n');
+    writeFileSync(path.join(app, 'src', 'ping.ts'), 'export const handler = () => 1;\n');
+    writeFileSync(path.join(app, 'chapter.pipelines.yaml'), [
+      'format_version: 10',
+      'pipelines:',
+      '  demo-ping:',
+      '    group: demo',
+      '    materials:',
+      '      repository:',
+      '        git: https://example.com/demo.git',
+      '    stages:',
+      '      - test:',
+      '          tasks:',
+      '            - script: test -e workspace/src/ping.ts && test -e package.json',
+      '',
+    ].join('\n'));
+    execFileSync('git', ['init', '--quiet'], { cwd: repo });
+    execFileSync('git', ['add', '.'], { cwd: repo });
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '--quiet', '-m', 'start'], { cwd: repo });
   });
 
-  it('publishes the JUnit XML, the lint HTML and the coverage HTML where the pipeline says', () => {
-    const artifacts = path.join(run.workDir, 'artifacts');
-    const junit = readFileSync(path.join(artifacts, 'unit-test', 'mocha', 'unit', 'junit.xml'), 'utf8');
-    assert.match(junit, /<testsuite [^>]*failures="0"/);
-    assert.match(readFileSync(path.join(artifacts, 'lint', 'eslint', 'lint', 'index.html'), 'utf8'), /ESLint Report/);
-    assert.ok(existsSync(path.join(artifacts, 'code-coverage', 'nyc', 'coverage', 'index.html')));
+  it('--app finds the app\'s chapter.pipelines.yaml, and --working-tree copies the app from the disk', async () => {
+    const output = capture();
+    const run = await runPipeline({ pipeline: 'ping', app, workDir: newWorkDir(), output: output.stream, workingTree: true });
+    assert.deepEqual(run.stages.map((stage) => stage.result), ['passed'], output.text());
+    assert.match(output.text(), /git tracks no file of workspace\/: its files were copied from the disk/);
+  });
+
+  it('refuses to clone the last commit, which does not hold the app', async () => {
+    await assert.rejects(runPipeline({ pipeline: 'ping', app, workDir: newWorkDir(), output: capture().stream }), /git tracks no file of workspace\/.*run with --working-tree/);
+  });
+
+  it('says where the pipelines file belongs when the app has none', async () => {
+    const empty = path.join(repo, 'workspace-without-pipelines');
+    mkdirSync(empty);
+    await assert.rejects(runPipeline({ pipeline: 'ping', app: empty, output: capture().stream }), /has no pipelines file: write .*workspace-without-pipelines.chapter\.pipelines\.yaml/);
   });
 });

@@ -6,13 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { FINAL_DIR, usePackages } from './packages';
+import { APP_DIR, usePackages } from './packages';
 
 /** `npm run deploy` itself: the app-deploy command of @session-api/deploy. */
 const DEPLOY_SCRIPT = require.resolve('@session-api/deploy/bin/app-deploy.mjs');
 
 function deploy(...args: string[]): { status: number | null; output: string } {
-  const result = spawnSync(process.execPath, [DEPLOY_SCRIPT, ...args, '--dry-run'], { cwd: FINAL_DIR, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [DEPLOY_SCRIPT, ...args, '--dry-run'], { cwd: APP_DIR, encoding: 'utf8' });
   return { status: result.status, output: result.stdout + result.stderr };
 }
 

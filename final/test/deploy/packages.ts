@@ -11,7 +11,8 @@ import path from 'node:path';
 export const STAGES = ['dev', 'test', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
 
-export const FINAL_DIR = path.resolve(__dirname, '../..');
+/** The app's folder (final/, a chapter, your copy): where `npm run package` runs. */
+export const APP_DIR = path.resolve(__dirname, '../..');
 /** `npm run package` itself: the app-package command of @session-api/deploy. */
 const PACKAGE_SCRIPT = require.resolve('@session-api/deploy/bin/app-package.mjs');
 
@@ -59,7 +60,7 @@ function environmentWithoutAws(): NodeJS.ProcessEnv {
 function packageStage(stage: Stage, root: string): Promise<Package> {
   const dir = path.join(root, stage);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PACKAGE_SCRIPT, '--stage', stage, '--out', dir], { cwd: FINAL_DIR, env: environmentWithoutAws() });
+    const child = spawn(process.execPath, [PACKAGE_SCRIPT, '--stage', stage, '--out', dir], { cwd: APP_DIR, env: environmentWithoutAws() });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -84,7 +85,7 @@ export function packaged(): Promise<Record<Stage, Package>> {
   packages ??= (async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), 'session-api-deploy-tests-'));
     process.once('exit', () => rmSync(root, { recursive: true, force: true }));
-    // One after the other: serverless stages every package in final/.serverless first, so two
+    // One after the other: serverless stages every package in the app's .serverless first, so two
     // packagings at once would take each other's zips.
     const built: Package[] = [];
     for (const stage of STAGES) built.push(await packageStage(stage, root));

@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
-import { FINAL_DIR, lambdaFunctions, usePackages, type Package } from './packages';
+import { APP_DIR, lambdaFunctions, usePackages, type Package } from './packages';
 
 /** The function run here, and what it is sent: a valid sign-up, so that it gets to its first setting. */
 const FUNCTION = 'createUser';
@@ -91,7 +91,7 @@ describe('deploy: source maps', function () {
     // The first frame is the throw in src/lib/config.ts, at the very line that throws.
     const [file = '', line = '0'] = thrownAt?.split(':') ?? [];
     assert.match(file, /src\/lib\/config\.ts$/, String(error.stack));
-    const source = readFileSync(path.join(FINAL_DIR, 'src/lib/config.ts'), 'utf8').split('\n');
+    const source = readFileSync(path.join(APP_DIR, 'src/lib/config.ts'), 'utf8').split('\n');
     assert.match(source[Number(line) - 1] ?? '', /throw new Error\(`Invalid setting/, `config.ts line ${line}`);
     // ... called from the function's own handler.
     assert.ok(callers.some((frame) => /src\/functions\/createUser\/handler\.ts:\d+:\d+$/.test(frame)), String(error.stack));

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { FINAL_DIR, lambdaFunctions, STAGES, usePackages, type Resource, type Template } from './packages';
+import { APP_DIR, lambdaFunctions, STAGES, usePackages, type Resource, type Template } from './packages';
 
-const vpc = YAML.parse(readFileSync(path.join(FINAL_DIR, 'infra', 'vpc.yml'), 'utf8')) as Template & {
+const vpc = YAML.parse(readFileSync(path.join(APP_DIR, 'infra', 'vpc.yml'), 'utf8')) as Template & {
   Parameters: Record<string, { Default: string }>;
   Outputs: Record<string, { Export: { Name: { 'Fn::Sub': string } } }>;
 };

@@ -1,0 +1,259 @@
+/**
+ * Chapter 8's checks: the app packages for a deployed stage without any AWS account, and the
+ * package is one a security reviewer would sign: a role of its own per function allowing only
+ * what its code calls, no secret anywhere (the signing key is read from SSM by name), each zip
+ * within its budget; the stage files agree; and the deploy command takes the package as it is.
+ * One package, of the dev stage, is built once and read by every check. Run them with
+ * `npm run workshop -- verify` (or `npm test` in this folder).
+ */
+import assert from 'node:assert/strict';
+import { createSecretKey, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { appFile, check, loadModule, runScript } from '@session-api/workshop/checks';
+import YAML from 'yaml';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CloudFormation template is JSON the checks read
+type Json = any;
+interface Package {
+  dir: string;
+  template: { Resources: Record<string, { Type: string; Properties?: Json }>; Parameters?: unknown };
+  output: string;
+}
+
+const STAGE = 'dev';
+const SIGNING_KEY_PARAMETER = `/session-api/${STAGE}/signing-key`;
+
+/**
+ * Every permission each function needs besides writing its own log group: the DynamoDB calls its
+ * code sends (src/lib/users.ts, sessions.ts, login-throttle.ts) and the signing key it reads.
+ */
+const PERMISSIONS: Record<string, string[]> = {
+  ping: [],
+  createUser: ['dynamodb:PutItem on UsersTable'],
+  getUser: ['dynamodb:GetItem on UsersTable'],
+  createSession: [
+    'dynamodb:GetItem on LoginAttemptsTable',
+    'dynamodb:GetItem on UsersTable',
+    'dynamodb:PutItem on LoginAttemptsTable',
+    'dynamodb:PutItem on SessionsTable',
+    'dynamodb:UpdateItem on LoginAttemptsTable',
+    'ssm:GetParameter on the signing key',
+  ],
+  getSession: [],
+  refreshSession: ['dynamodb:UpdateItem on SessionsTable', 'ssm:GetParameter on the signing key'],
+  deleteSession: ['dynamodb:UpdateItem on SessionsTable'],
+  authorize: ['dynamodb:GetItem on SessionsTable', 'ssm:GetParameter on the signing key'],
+};
+
+/** The environment of `npm run package`, without any way to reach AWS: packaging must need none. */
+function withoutAws(): NodeJS.ProcessEnv {
+  const environment = { ...process.env };
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_DEFAULT_PROFILE']) delete environment[name];
+  const nowhere = path.join(os.tmpdir(), 'no-such-aws-file');
+  return { ...environment, AWS_CONFIG_FILE: nowhere, AWS_SHARED_CREDENTIALS_FILE: nowhere, AWS_EC2_METADATA_DISABLED: 'true' };
+}
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'chapter-8-checks-'));
+let packaging: { status: number | null; output: string } | undefined;
+
+/** The dev package, built on first use (about 20 s), or the failure that says why there is none. */
+function devPackage(): Package {
+  const dir = path.join(scratch, STAGE);
+  packaging ??= runScript('package', ['--stage', STAGE, '--out', dir], { env: withoutAws() });
+  // Exit code 1 with "Over budget" is a finished package whose zips are too big: the budget check says which.
+  const finished = packaging.status === 0 || (packaging.status === 1 && packaging.output.includes('Over budget'));
+  if (!finished || !existsSync(path.join(dir, 'cloudformation-template-update-stack.json'))) {
+    throw new Error(`npm run package -- --stage ${STAGE} built no package:\n${packaging.output.trim().split('\n').slice(-15).join('\n')}`);
+  }
+  return { dir, template: JSON.parse(readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')), output: packaging.output };
+}
+
+/** The Lambda functions of the template, by their name in serverless.yml (PingLambdaFunction: ping). */
+function lambdaFunctions(pkg: Package): Map<string, Json> {
+  const functions = new Map<string, Json>();
+  for (const [id, resource] of Object.entries(pkg.template.Resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    const name = id.replace(/LambdaFunction$/, '');
+    functions.set(name.charAt(0).toLowerCase() + name.slice(1), resource);
+  }
+  return functions;
+}
+
+/** "action on resource" for each statement of a function's role (tables by logical id). */
+function permissionsOf(pkg: Package, name: string, fn: Json): string[] {
+  const roleId: string | undefined = fn.Properties?.Role?.['Fn::GetAtt']?.[0];
+  if (!roleId) throw new Error(`${name} has no role of its own: give it \`role:\` in serverless.yml, naming its role in infra/iam-roles.yml`);
+  const role = pkg.template.Resources[roleId];
+  assert.equal(role?.Type, 'AWS::IAM::Role', `${name}'s role ${roleId} must be an AWS::IAM::Role`);
+  const ownLogGroup = `${name.charAt(0).toUpperCase()}${name.slice(1)}LogGroup`;
+  const signingKeyArn = `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${SIGNING_KEY_PARAMETER}`;
+  const permissions: string[] = [];
+  for (const policy of role.Properties?.Policies ?? []) {
+    for (const statement of policy.PolicyDocument.Statement) {
+      assert.equal(statement.Effect, 'Allow', `${roleId}: allow what is needed rather than deny what is not`);
+      assert.ok(!statement.NotAction && !statement.NotResource, `${roleId}: NotAction and NotResource allow everything else`);
+      for (const resource of [statement.Resource].flat()) {
+        const getAtt = resource?.['Fn::GetAtt'];
+        const target = getAtt?.[1] === 'Arn' ? (getAtt[0] === ownLogGroup ? 'its own log group' : getAtt[0]) : resource?.['Fn::Sub'] === signingKeyArn ? 'the signing key' : JSON.stringify(resource);
+        for (const action of [statement.Action].flat()) permissions.push(`${action} on ${target}`);
+      }
+    }
+  }
+  return permissions.sort();
+}
+
+describe('Chapter 8: deploy', () => {
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+
+  check(
+    `npm run package -- --stage ${STAGE} builds the dev package without any AWS account`,
+    {
+      explained: 'Package once, without an AWS account',
+      hints: [
+        'A package holds everything a deploy needs (the zips and the CloudFormation template), built on your laptop: run `npm run package -- --stage dev` and read its first error.',
+        'package.json needs `"package": "app-package"` (and deploy, secrets:init, remove); serverless.yml reads `config/${sls:stage}.yml`, so config/dev.yml must exist.',
+        'Nothing may call AWS while packaging: ARNs are CloudFormation expressions (`Fn::GetAtt`, `Fn::Sub` with `${AWS::AccountId}`), never looked up.',
+      ],
+      timeoutMs: 240_000,
+    },
+    () => {
+      const pkg = devPackage();
+      assert.ok(lambdaFunctions(pkg).size > 0, 'the package holds no Lambda function');
+    },
+  );
+
+  check(
+    'each function has a role of its own, allowing only the calls its code makes, on its own tables',
+    {
+      explained: 'One IAM role per function',
+      hints: [
+        'Least privilege: a function that only reads users may not write sessions. Write one role per function in infra/iam-roles.yml and give each function `role:` in serverless.yml.',
+        'Each role may write its own log group (logs:CreateLogStream, logs:PutLogEvents) and make exactly the DynamoDB calls its code sends, on `Fn::GetAtt: [Table, Arn]`.',
+        'createSession, refreshSession and authorize also read the signing key: ssm:GetParameter on `arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${self:custom.settings.signingKeyParameter}`.',
+      ],
+    },
+    () => {
+      const pkg = devPackage();
+      const functions = lambdaFunctions(pkg);
+      assert.deepEqual([...functions.keys()].sort(), Object.keys(PERMISSIONS).sort(), 'the functions of the package');
+      assert.equal(pkg.template.Resources['IamRoleLambdaExecution'], undefined, 'the framework\'s shared role is there: every function needs a `role:` of its own');
+      const roles = [...functions.values()].map((fn) => JSON.stringify(fn.Properties?.Role));
+      assert.equal(new Set(roles).size, roles.length, 'two functions share a role: each needs its own');
+      for (const [name, fn] of functions) {
+        const needed = ['logs:CreateLogStream on its own log group', 'logs:PutLogEvents on its own log group', ...(PERMISSIONS[name] ?? [])].sort();
+        assert.deepEqual(permissionsOf(pkg, name, fn), needed, `${name}'s role must allow exactly: ${needed.join('; ')}`);
+      }
+      const text = JSON.stringify(pkg.template);
+      assert.doesNotMatch(text, /dynamodb:Scan|dynamodb:\*|ssm:\*|"Action":\s*"\*"|"Resource":\s*"\*"/, 'no Scan and no wildcard anywhere in the template');
+    },
+  );
+
+  check(
+    'no secret in the template or the functions\' environment: they get the NAME of the key\'s SSM parameter and read the key from SSM',
+    {
+      explained: 'The signing key in SSM',
+      hints: [
+        'Whoever can read a stack or a function\'s settings could read a key put there: give the functions the parameter\'s name, never its value.',
+        `config/dev.yml sets \`signingKeyParameter: ${SIGNING_KEY_PARAMETER}\`, and serverless.yml passes it as SIGNING_KEY_PARAMETER; \`npm run secrets:init -- --stage dev\` creates the parameter.`,
+        'In src/lib/signing-key.ts, readKeyFromSsm(ssm, name) sends `new GetParameterCommand({ Name: name, WithDecryption: true })` and turns the base64 value into a key with keyFromBytes.',
+      ],
+    },
+    async () => {
+      const pkg = devPackage();
+      for (const [name, fn] of lambdaFunctions(pkg)) {
+        const variables: Record<string, unknown> = fn.Properties?.Environment?.Variables ?? {};
+        assert.equal(variables['SIGNING_KEY_PARAMETER'], SIGNING_KEY_PARAMETER, `${name} gets SIGNING_KEY_PARAMETER: ${SIGNING_KEY_PARAMETER}`);
+        for (const [variable, value] of Object.entries(variables)) {
+          assert.doesNotMatch(JSON.stringify(value), /[A-Za-z0-9+/_-]{40,}/, `${name}'s ${variable} looks like a key`);
+        }
+      }
+      assert.doesNotMatch(JSON.stringify(pkg.template), /LOCAL_SIGNING_KEY|resolve:ssm-secure|resolve:secretsmanager|NoEcho/, 'the template carries a key, or a way to hand one to the functions');
+      assert.ok(!Object.values(pkg.template.Resources).some((resource) => resource.Type === 'AWS::SSM::Parameter'), 'the stack must not create the key\'s parameter: npm run secrets:init does, outside CloudFormation');
+
+      const { readKeyFromSsm } = loadModule('src/lib/signing-key');
+      if (typeof readKeyFromSsm !== 'function') throw new Error('src/lib/signing-key.ts exports no readKeyFromSsm(ssm, parameterName) yet');
+      const sent: Json[] = [];
+      const key = randomBytes(32);
+      // A stand-in for the SSM client: it records what it is asked and answers with the key.
+      const ssm = {
+        send: async (command: Json) => {
+          sent.push(command.input);
+          return { Parameter: { Value: key.toString('base64') } };
+        },
+      };
+      const read = await readKeyFromSsm(ssm, SIGNING_KEY_PARAMETER);
+      assert.deepEqual(sent, [{ Name: SIGNING_KEY_PARAMETER, WithDecryption: true }], 'readKeyFromSsm asks SSM for the parameter by name, decrypted');
+      assert.ok(read.equals(createSecretKey(key)), 'readKeyFromSsm returns the key the parameter holds, as a KeyObject');
+    },
+  );
+
+  check(
+    'each function\'s zip is at most twice the size bundle-budget.json records for it',
+    {
+      explained: 'Bundles and their budget',
+      hints: [
+        'A zip that suddenly doubles means a dependency slipped in (a dev tool, the whole SDK): a slower cold start for every user.',
+        'Record the sizes once with `npm run package -- --stage dev --record-budget`: it writes bundle-budget.json, which you commit.',
+        '`npm run package` prints each zip\'s size against its budget; find what grew with esbuild\'s metafile, or record the new sizes on purpose.',
+      ],
+    },
+    () => {
+      const pkg = devPackage();
+      const text = appFile('bundle-budget.json');
+      if (text === undefined) throw new Error('there is no bundle-budget.json yet: record the sizes with npm run package -- --stage dev --record-budget');
+      const budget: Record<string, number> = JSON.parse(text).zipBytes ?? {};
+      for (const name of lambdaFunctions(pkg).keys()) {
+        const recorded = budget[name];
+        assert.ok(recorded, `bundle-budget.json records no size for ${name}: record it with npm run package -- --stage dev --record-budget`);
+        const bytes = readFileSync(path.join(pkg.dir, `${name}.zip`)).byteLength;
+        assert.ok(bytes <= 2 * recorded, `${name}.zip is ${bytes} bytes, more than twice its recorded ${recorded}`);
+      }
+    },
+  );
+
+  check(
+    'config/dev.yml, test.yml and prod.yml have exactly the settings of config/local.yml',
+    {
+      explained: 'Stages and their settings',
+      hints: [
+        'Each stage has its own file of settings, and serverless.yml reads the one of the stage it builds: a setting missing in prod fails only in prod.',
+        'Copy config/local.yml to config/dev.yml, test.yml and prod.yml, then change the values (the key\'s parameter name, the CORS origin, log retention, table protection), never the keys.',
+        'Only prod keeps its tables: `tables: { deletionProtection: true, deletionPolicy: Retain }` there, false and Delete elsewhere.',
+      ],
+    },
+    () => {
+      const settingPaths = (value: unknown, prefix = ''): string[] =>
+        value === null || typeof value !== 'object' || Array.isArray(value) ? [prefix] : Object.entries(value).flatMap(([key, inner]) => settingPaths(inner, prefix ? `${prefix}.${key}` : key));
+      const read = (stage: string) => {
+        const text = appFile(`config/${stage}.yml`);
+        if (text === undefined) throw new Error(`there is no config/${stage}.yml yet`);
+        return YAML.parse(text);
+      };
+      const local = settingPaths(read('local')).sort();
+      for (const stage of ['dev', 'test', 'prod']) {
+        assert.deepEqual(settingPaths(read(stage)).sort(), local, `config/${stage}.yml must have exactly the settings of config/local.yml`);
+      }
+      assert.deepEqual(read('prod').tables, { deletionProtection: true, deletionPolicy: 'Retain' }, 'prod keeps its tables: deletionProtection true, deletionPolicy Retain');
+    },
+  );
+
+  check(
+    'npm run deploy -- --stage dev --package DIR --dry-run takes the package as it is, and says how it deploys it',
+    {
+      explained: 'Deploy',
+      hints: [
+        'Deploy exactly what was packaged: `npm run deploy -- --stage dev --package .serverless-dev`. --dry-run checks the package and prints the command, without AWS.',
+        'package.json needs `"deploy": "app-deploy"`.',
+        'It refuses the package of another stage: package and deploy with the same --stage.',
+      ],
+    },
+    () => {
+      const pkg = devPackage();
+      const run = runScript('deploy', ['--stage', STAGE, '--package', pkg.dir, '--dry-run'], { env: withoutAws() });
+      assert.equal(run.status, 0, `npm run deploy failed:\n${run.output.trim().split('\n').slice(-10).join('\n')}`);
+      assert.ok(run.output.includes(`serverless deploy --stage ${STAGE}`) && run.output.includes(`--package ${pkg.dir}`), `npm run deploy must deploy the package it is given:\n${run.output.trim()}`);
+    },
+  );
+});

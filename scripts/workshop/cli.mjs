@@ -138,7 +138,8 @@ export function parseCommandLine(argv) {
   try {
     parsed = parseArgs({ args: rest, options: entry.options, allowPositionals: true, strict: true });
   } catch (error) {
-    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.replace(/\.$/, '');
+    // Node's first sentence says what is wrong ("Unknown option '--force'"); the usage says the rest.
+    const reason = (error instanceof Error ? error.message : String(error)).split(/\.(\s|$)/)[0];
     throw new UsageError(`${reason}. Usage: ${command(entry.usage)}`);
   }
   if (parsed.positionals.length > entry.positionals) {

@@ -19,7 +19,7 @@
  * cache by its integrity hash and never asks the registry (see npm-cache.mjs).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError, colours, command } from '../ui.mjs';
 import { copyFiles } from '../workspace.mjs';
@@ -44,7 +44,8 @@ function npm(args, cwd) {
 function repositoryFiles(root) {
   if (!existsSync(path.join(root, '.git'))) throw new UsageError(`pack-offline copies the files git lists, and ${root} is not a git clone. Run it in the clone you teach from: ${command('pack-offline')}`);
   const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return [...new Set(listed.split('\0').filter(Boolean))].filter((file) => existsSync(path.join(root, file))).sort();
+  // Files only: a node_modules that is a link (not ignored by "node_modules/") is not part of it.
+  return [...new Set(listed.split('\0').filter(Boolean))].filter((file) => existsSync(path.join(root, file)) && statSync(path.join(root, file)).isFile()).sort();
 }
 
 /**

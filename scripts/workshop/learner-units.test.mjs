@@ -1,0 +1,212 @@
+// @ts-check
+/**
+ * The parts of the learner's CLI that decide something, one at a time: paths the learner types
+ * (POSIX and Windows), the unified diff, what doctor calls a problem, the lockfile and npm cache
+ * arithmetic of the offline kit, the names of saved copies, and the hint levels.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { main } from './cli.mjs';
+import { unifiedDiff } from './commands/diff.mjs';
+import { dependenciesFinding, diskFinding, nodeFinding, writeFinding } from './commands/doctor.mjs';
+import { contentPath, copyTarball, lockedPackages, tarballUrl, withResolvedUrls } from './npm-cache.mjs';
+import { appPath, placeOf, saveWorkspace, savedCopies } from './workspace.mjs';
+
+/** A temporary folder, removed after the test. */
+function scratch() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'workshop units '));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** @param {string} dir @param {Record<string, string>} files */
+function write(dir, files) {
+  for (const [file, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), text);
+  }
+}
+
+describe('learner CLI: the paths a learner types', () => {
+  it('POSIX: relative to where they typed it or to workspace/, with spaces', () => {
+    const where = { cwd: '/home/ann/session api', workspace: '/home/ann/session api/workspace', pathModule: path.posix };
+    assert.equal(appPath('workspace/src/lib/tokens.ts', where), 'src/lib/tokens.ts');
+    assert.equal(appPath('src/lib/tokens.ts', where), 'src/lib/tokens.ts');
+    assert.equal(appPath('/home/ann/session api/workspace/serverless.yml', where), 'serverless.yml');
+    assert.equal(appPath('src/functions/createSession/', where), 'src/functions/createSession');
+    assert.equal(appPath('../package.json', where), undefined);
+    assert.equal(appPath('/etc/passwd', where), undefined);
+  });
+
+  it('Windows: backslashes, drive letters and spaces', () => {
+    const where = { cwd: 'C:\\Users\\Ann Lee\\session api', workspace: 'C:\\Users\\Ann Lee\\session api\\workspace', pathModule: path.win32 };
+    assert.equal(appPath('workspace\\src\\lib\\tokens.ts', where), 'src/lib/tokens.ts');
+    assert.equal(appPath('src\\lib\\tokens.ts', where), 'src/lib/tokens.ts');
+    assert.equal(appPath('C:\\Users\\Ann Lee\\session api\\workspace\\serverless.yml', where), 'serverless.yml');
+    assert.equal(appPath('c:\\users\\ann lee\\session api\\workspace\\serverless.yml', where), 'serverless.yml', 'Windows paths are case-insensitive');
+    assert.equal(appPath('..\\package.json', where), undefined);
+    assert.equal(appPath('D:\\workspace\\serverless.yml', where), undefined);
+  });
+});
+
+describe('learner CLI: the unified diff', () => {
+  it('shows changed, added and removed files in path order, with git\'s headers; nothing when equal', () => {
+    const dir = scratch();
+    write(path.join(dir, 'a'), { 'same.ts': 'same\n', 'changed.ts': 'one\ntwo\n', 'gone.ts': 'bye\n' });
+    write(path.join(dir, 'b'), { 'same.ts': 'same\n', 'changed.ts': 'one\nthree\n', 'new.ts': 'hello\n' });
+    const text = unifiedDiff({ dir: path.join(dir, 'a'), files: ['changed.ts', 'gone.ts', 'same.ts'], label: 'workspace' }, { dir: path.join(dir, 'b'), files: ['changed.ts', 'new.ts', 'same.ts'], label: 'chapters/03-log-in' });
+    assert.equal(
+      text,
+      [
+        '--- workspace/changed.ts', '+++ chapters/03-log-in/changed.ts', '@@ -1,2 +1,2 @@', ' one', '-two', '+three',
+        '--- workspace/gone.ts', '+++ /dev/null', '@@ -1,1 +0,0 @@', '-bye',
+        '--- /dev/null', '+++ chapters/03-log-in/new.ts', '@@ -0,0 +1,1 @@', '+hello',
+        '',
+      ].join('\n'),
+    );
+    assert.equal(unifiedDiff({ dir: path.join(dir, 'a'), files: ['same.ts'], label: 'x' }, { dir: path.join(dir, 'b'), files: ['same.ts'], label: 'y' }), '');
+  });
+});
+
+describe('learner CLI: doctor', () => {
+  it('Node.js: below the engines minimum is a problem; 22 and 24 are recommended', () => {
+    assert.equal(nodeFinding('v18.20.0', '>=20.19.0').level, 'problem');
+    assert.equal(nodeFinding('v20.18.9', '>=20.19.0').level, 'problem');
+    const twenty = nodeFinding('v20.19.0', '>=20.19.0');
+    assert.equal(twenty.level, 'advice');
+    assert.match(twenty.text, /Node 20 left support in April 2026/);
+    assert.match(twenty.fix ?? '', /install Node\.js 22 or 24/);
+    assert.equal(nodeFinding('v23.0.0', '>=20.19.0').level, 'advice');
+    assert.equal(nodeFinding('v22.1.0', '>=20.19.0').level, 'ok');
+    assert.equal(nodeFinding('v24.0.0', '>=20.19.0').level, 'ok');
+  });
+
+  it('disk: less than 1 GB free is a problem', () => {
+    assert.equal(diskFinding(0.5 * 1024 ** 3).level, 'problem');
+    assert.equal(diskFinding(5 * 1024 ** 3).level, 'ok');
+  });
+
+  it('dependencies: a package of the lockfile missing, or in another version, is a problem with its fix; another platform\'s optional one is not', () => {
+    const root = scratch();
+    const lockfile = {
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'root' },
+        'node_modules/a': { version: '1.0.0' },
+        'node_modules/@scope/b': { version: '2.0.0' },
+        'node_modules/a/node_modules/c': { version: '3.0.0' },
+        'node_modules/@esbuild/win32-x64': { version: '0.28.2', optional: true },
+        'node_modules/@session-api/final': { resolved: 'final', link: true },
+      },
+    };
+    write(root, { 'package-lock.json': JSON.stringify(lockfile), 'node_modules/a/package.json': '{ "version": "1.0.0" }', 'node_modules/a/node_modules/c/package.json': '{ "version": "2.9.0" }' });
+    const finding = dependenciesFinding(root);
+    assert.equal(finding.level, 'problem');
+    assert.equal(finding.text, '2 packages are not installed as the lockfile says (@scope/b, c (2.9.0 instead of 3.0.0))');
+    assert.match(finding.fix ?? '', /^run npm install at the root of the repository/);
+    write(root, { 'node_modules/@scope/b/package.json': '{ "version": "2.0.0" }', 'node_modules/a/node_modules/c/package.json': '{ "version": "3.0.0" }' });
+    assert.deepEqual(dependenciesFinding(root), { level: 'ok', text: 'dependencies: the 3 packages of the lockfile are installed' });
+  });
+
+  it('write access: a file where .workshop/ should be is a problem', () => {
+    const root = scratch();
+    assert.equal(writeFinding(placeOf(root)).level, 'ok');
+    const blocked = scratch();
+    writeFileSync(path.join(blocked, '.workshop'), 'a file, not a folder');
+    const finding = writeFinding(placeOf(blocked));
+    assert.equal(finding.level, 'problem');
+    assert.match(finding.text, /^cannot write in .*\.workshop \((EEXIST|ENOTDIR)\)$/);
+  });
+});
+
+describe('learner CLI: the offline kit\'s npm arithmetic', () => {
+  const tarball = Buffer.from('a tarball');
+  const integrity = `sha512-${createHash('sha512').update(tarball).digest('base64')}`;
+  const hex = createHash('sha512').update(tarball).digest('hex');
+
+  it('finds a tarball in npm\'s cache by its integrity hash', () => {
+    assert.equal(contentPath(integrity), path.join('_cacache', 'content-v2', 'sha512', hex.slice(0, 2), hex.slice(2, 4), hex.slice(4)));
+  });
+
+  it('copies a tarball between caches only when its bytes match the integrity', () => {
+    const from = scratch();
+    const to = scratch();
+    const locked = { where: 'node_modules/a', name: 'a', version: '1.0.0', integrity, optional: false };
+    assert.equal(copyTarball(locked, from, to), false, 'not in the source cache');
+    write(from, { [contentPath(integrity)]: 'damaged bytes' });
+    assert.equal(copyTarball(locked, from, to), false, 'damaged in the source cache');
+    write(from, { [contentPath(integrity)]: tarball.toString() });
+    assert.equal(copyTarball(locked, from, to), true);
+  });
+
+  it('lists the registry packages of a lockfile and writes in their download URLs (scoped, nested, aliased)', () => {
+    /** @type {{ packages: Record<string, Record<string, unknown>> }} */
+    const lockfile = {
+      packages: {
+        '': { name: 'root' },
+        'node_modules/@aws-sdk/client-ssm': { version: '3.1.0', integrity },
+        'node_modules/a/node_modules/b': { version: '2.0.0', integrity },
+        'node_modules/serverless': { name: 'osls', version: '4.3.1', integrity },
+        'node_modules/kept': { version: '1.0.0', integrity, resolved: 'https://mirror.example/kept-1.0.0.tgz' },
+        'node_modules/@session-api/workshop': { resolved: 'scripts/workshop', link: true },
+        'scripts/workshop': { name: '@session-api/workshop', version: '1.0.0' },
+      },
+    };
+    assert.deepEqual(lockedPackages(lockfile).map((locked) => `${locked.name}@${locked.version}`), ['@aws-sdk/client-ssm@3.1.0', 'b@2.0.0', 'osls@4.3.1', 'kept@1.0.0']);
+    const resolved = withResolvedUrls(lockfile, 'https://registry.npmjs.org/').packages;
+    assert.equal(resolved['node_modules/@aws-sdk/client-ssm'].resolved, 'https://registry.npmjs.org/@aws-sdk/client-ssm/-/client-ssm-3.1.0.tgz');
+    assert.equal(resolved['node_modules/a/node_modules/b'].resolved, 'https://registry.npmjs.org/b/-/b-2.0.0.tgz');
+    assert.equal(resolved['node_modules/serverless'].resolved, 'https://registry.npmjs.org/osls/-/osls-4.3.1.tgz');
+    assert.equal(resolved['node_modules/kept'].resolved, 'https://mirror.example/kept-1.0.0.tgz');
+    assert.equal(resolved['node_modules/@session-api/workshop'].resolved, 'scripts/workshop');
+    assert.equal(lockfile.packages['node_modules/a/node_modules/b']?.['resolved'], undefined, 'the original is left as it was');
+    assert.equal(tarballUrl('http://127.0.0.1:4873', 'x', '1.0.0'), 'http://127.0.0.1:4873/x/-/x-1.0.0.tgz');
+  });
+});
+
+describe('learner CLI: saved copies', () => {
+  it('are named <time>-chapter-<M>, listed newest first, and two in one second get different names', () => {
+    const place = placeOf(scratch());
+    write(place.workspace, { 'package.json': '{}' });
+    const noon = new Date(2026, 10, 30, 12, 0, 5);
+    const first = saveWorkspace(place, 3, noon);
+    const second = saveWorkspace(place, 3, noon);
+    const later = saveWorkspace(place, undefined, new Date(2026, 10, 30, 12, 1, 0));
+    assert.equal(first?.name, '2026-11-30_12-00-05-chapter-3');
+    assert.equal(second?.name, '2026-11-30_12-00-05.2-chapter-3');
+    assert.equal(later?.name, '2026-11-30_12-01-00-chapter-unknown');
+    assert.deepEqual(savedCopies(place).map((copy) => [copy.name, copy.chapter]), [[later?.name, undefined], [second?.name, 3], [first?.name, 3]]);
+    assert.equal(saveWorkspace(placeOf(scratch()), 1), undefined, 'an empty workspace is not saved');
+  });
+});
+
+describe('learner CLI: hint levels', () => {
+  it('each hint shows one level more, up to the last, which says so', async () => {
+    const root = scratch();
+    write(root, {
+      'package.json': '{}',
+      'chapters/01-hello/chapter.json': JSON.stringify({ title: 'Hello', minutes: 15, sections: ['Bind the route'] }),
+      'workspace/package.json': '{}',
+      '.workshop/progress.json': JSON.stringify({
+        version: 1,
+        chapter: 1,
+        chapters: {},
+        hintsShown: {},
+        lastVerify: { chapter: 1, at: new Date().toISOString(), results: [{ title: 'passes', state: 'passed' }, { title: 'GET /ping answers 200', state: 'failed', reason: 'GET /ping answered 404', explained: 'Bind the route', hints: ['a nudge', 'the file', 'the shape'] }] },
+      }),
+    });
+    /** @param {string[]} lines */
+    const hint = async (lines) => assert.equal(await main(['hint'], { cwd: root, print: (text = '') => lines.push(text) }), 0);
+    /** @type {string[][]} */
+    const runs = [[], [], [], []];
+    for (const lines of runs) await hint(lines);
+    assert.deepEqual(runs.map((lines) => lines.filter((line) => line.includes('Hint ')).length), [1, 2, 3, 3]);
+    assert.ok(runs[0]?.includes('Hint 1 of 3: a nudge'));
+    assert.ok(runs[2]?.some((line) => line.includes('Hint 3 of 3: the shape')));
+    assert.match(runs[3]?.at(-1) ?? '', /That is the last hint\. The chapter explains it in "Bind the route" \(\/chapters\/01-hello#bind-the-route\)\./);
+    assert.ok(runs[0]?.some((line) => line.includes('✖ GET /ping answers 200')));
+  });
+});

@@ -121,7 +121,7 @@ export function helpText() {
     '',
     ...Object.values(COMMANDS).map((entry) => `  ${entry.usage.padEnd(width)}  ${entry.about}`),
     '',
-    `New here? ${command('doctor')}, then ${command('goto 0')}.`,
+    `New here? ${command('doctor')}, then ${command('goto 1')}.`,
   ].join('\n');
 }
 

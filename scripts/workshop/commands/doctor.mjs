@@ -143,7 +143,7 @@ export function workshopFinding(place) {
   if (existsSync(place.workspace) && !existsSync(path.join(place.workspace, 'package.json'))) {
     return { level: 'problem', text: 'workspace/ has no package.json, so it is not an app', fix: `${command('goto N')} with your chapter's number sets it up again (your files are saved first)` };
   }
-  if (!progress) return { level: 'ok', text: `not started yet: ${command('goto 0')} begins` };
+  if (!progress) return { level: 'ok', text: `not started yet: ${command('goto 1')} begins` };
   return { level: 'ok', text: `your workspace: chapter ${progress.chapter}` };
 }
 

@@ -68,7 +68,7 @@ ${kit.packages} packages its lockfile needs${kit.platform ? ` on ${kit.platform}
 cd ${REPOSITORY}
 npm ci --offline --cache ../${CACHE} --no-audit --no-fund
 npm run workshop -- doctor
-npm run workshop -- goto 0
+npm run workshop -- goto 1
 \`\`\`
 
 \`npm ci\` may print "husky - .git can't be found": that is fine (the kit is not a git clone, so

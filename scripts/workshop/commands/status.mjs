@@ -65,7 +65,8 @@ export function statusOf(context) {
  * @param {number | undefined} current
  */
 function nextCommand(context, chapters, current) {
-  if (current === undefined) return command(`goto ${context.chapters[0]?.number ?? 1}`);
+  // The first chapter with something to build (chapter 0 is the starting point it builds on).
+  if (current === undefined) return command(`goto ${context.chapters.find((chapter) => chapter.minutes > 0)?.number ?? 1}`);
   const here = chapters.find((chapter) => chapter.number === current);
   if (!here || !chapterOf(context, current)) return command(`goto ${context.chapters.at(-1)?.number ?? 1}`);
   const lastRun = here.lastVerify && !here.lastVerify.url ? here.lastVerify : null;

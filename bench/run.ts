@@ -19,6 +19,7 @@ import { terminalTable, updateReadme } from './report';
 import { measureSite } from './site';
 import { startBenchStack, startDynaliteProcess } from './stack';
 import { measureTokenCheck } from './token-check';
+import { measureVerify } from './verify';
 
 const RESULTS = path.join(__dirname, 'results.json');
 // The SDK's notice that its 2027 releases need Node 22 is noise here (test/setup.ts says why).
@@ -65,6 +66,9 @@ async function measure(): Promise<Results> {
 
   progress('website: size and first visits, in Chromium');
   figures.push(...(await measureSite()));
+
+  progress('workshop verify: each chapter, against its checks run alone (several minutes)');
+  figures.push(...(await measureVerify((message) => progress(`  ${message}`))));
   return { date: new Date().toISOString(), machine: machine(), figures };
 }
 

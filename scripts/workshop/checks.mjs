@@ -255,6 +255,23 @@ export async function newSession(clientId = CLIENT_ID) {
   return { account, tokens: answer.json };
 }
 
+/**
+ * Warms the workers of a route before a check sends `count` requests to it at once. The local
+ * stack (serverless-offline) starts one worker per request that arrives while the others are
+ * busy, and that many cold starts at once on a laptop can pass the functions' timeout (504); on
+ * AWS each request gets its own instance anyway. `send` makes one cheap request (one refused
+ * before any real work); rounds of `count` of them at once go on until one is answered without
+ * a 5xx, at most 10 rounds.
+ * @param {number} count
+ * @param {() => Promise<Answer>} send
+ */
+export async function warmUp(count, send) {
+  for (let round = 1; round <= 10; round += 1) {
+    const answers = await Promise.all(Array.from({ length: count }, () => send()));
+    if (answers.every((answer) => answer.status < 500)) return;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The app's own files.
 

@@ -11,6 +11,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { themes as prismThemes } from 'prism-react-renderer';
+import remarkChapterPage from './plugins/remark-chapter-page.mjs';
 import remarkCheckedCode from './plugins/remark-checked-code.mjs';
 import remarkCodeFile from './plugins/remark-code-file.mjs';
 import leanCommonChunk from './plugins/lean-common-chunk.mjs';
@@ -46,6 +47,7 @@ const config = {
           sidebarPath: './sidebars.mjs',
           // Before Docusaurus's own plugins, so that they see the code blocks as written.
           beforeDefaultRemarkPlugins: [
+            [remarkChapterPage, { repoRoot }],
             [remarkCodeFile, { repoRoot }],
             [remarkCheckedCode, { repoRoot }],
           ],

@@ -13,6 +13,13 @@
  *                           output, in order (other lines may come between; "…" matches anything)
  *   ```sh needs=aws         commands that cannot run here (needs=aws, gocd or docker): the test
  *                           checks that every npm script they name exists
+ *   ```sh verify            `npm run workshop -- verify`: a chapter's checks on the learner's
+ *                           workspace. The docs test does not run them page by page (the chain
+ *                           in npm test runs every chapter's checks, and they take minutes); the
+ *                           output after it is <VerifyOutput />, rendered from the checks, and the
+ *                           docs test runs one real verify to prove that rendering
+ *   generated blocks        what a build plugin puts on a page from the repository (<VerifyOutput />,
+ *                           <ChapterArchitecture />: remark-chapter-page.mjs)
  *
  * Anything else (a pasted TypeScript listing, an untagged shell block) fails the build. The
  * rules live here, once: the site's build (remark-checked-code.mjs) and the docs test
@@ -34,8 +41,12 @@ const SHELLS = ['sh', 'bash'];
  * @typedef {{lang?: string | null | undefined, meta?: string | null | undefined, value: string, position?: {start: {line: number}} | undefined, data?: object | undefined}} CodeNode
  * @typedef {{kind: 'run' | 'background', code: string, line: number, output?: {text: string, line: number}}} RunStep
  * @typedef {{kind: 'needs', reason: string, code: string, line: number}} NeedsStep
- * @typedef {RunStep | NeedsStep} Step
+ * @typedef {{kind: 'verify', code: string, line: number}} VerifyStep
+ * @typedef {RunStep | NeedsStep | VerifyStep} Step
  */
+
+/** What a `verify` block may hold: the learner's verify, of the current chapter or a named one. */
+const VERIFY_COMMAND = /^npm run workshop -- verify(?: --chapter \d+)?$/;
 
 /**
  * The words of a code block's meta string: `run background` → {run: true, background: true},
@@ -53,8 +64,8 @@ export function parseMeta(meta) {
 }
 
 const HOW =
-  'Show code with <CodeFile path="final/…" region="…" />; tag shell blocks `run`, `run background` (followed by a ```text output block) ' +
-  `or \`needs=${NEEDS.join('|')}\`; tag sample output \`text output\` after the run block that prints it.`;
+  'Show code with <CodeFile path="final/…" region="…" />; tag shell blocks `run`, `run background` (followed by a ```text output block), ' +
+  `\`needs=${NEEDS.join('|')}\` or \`verify\`; tag sample output \`text output\` after the run block that prints it.`;
 
 /**
  * Checks a page's code blocks, in page order, and returns what the docs test must do.
@@ -71,7 +82,7 @@ export function checkBlocks(blocks, fail) {
     const lang = block.lang ?? '';
     const meta = parseMeta(block.meta);
     const line = block.position?.start.line ?? 0;
-    if ((block.data && 'codeFile' in block.data) || lang === 'mermaid') {
+    if ((block.data && ('codeFile' in block.data || 'generated' in block.data)) || lang === 'mermaid') {
       lastRun = undefined;
       continue;
     }
@@ -85,6 +96,13 @@ export function checkBlocks(blocks, fail) {
     if (SHELLS.includes(lang) && typeof meta['needs'] === 'string') {
       if (!NEEDS.includes(meta['needs'])) fail(`needs=${meta['needs']}: say what it needs with one of ${NEEDS.join(', ')} (add a new one to NEEDS in website/lib/code-blocks.mjs)`, block);
       steps.push({ kind: 'needs', reason: meta['needs'], code: block.value, line });
+      lastRun = undefined;
+      continue;
+    }
+    if (SHELLS.includes(lang) && meta['verify'] === true) {
+      const other = commandsOf(block.value).find((command) => !VERIFY_COMMAND.test(command));
+      if (other !== undefined || commandsOf(block.value).length === 0) fail(`a \`verify\` block holds \`npm run workshop -- verify\` only (found: ${other ?? 'nothing'}); tag other commands \`run\` or \`needs=…\``, block);
+      steps.push({ kind: 'verify', code: block.value, line });
       lastRun = undefined;
       continue;
     }

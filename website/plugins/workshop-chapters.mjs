@@ -1,9 +1,12 @@
 // @ts-check
 /**
  * A Docusaurus plugin that reads the chapters' metadata (chapters/NN-name/chapter.json) at build
- * time and hands the agenda to the pages as global data: <Agenda /> shows it.
+ * time and hands the agenda to the pages as global data: <Agenda /> shows it, each chapter linked
+ * to its page.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { loadChapters as loadWorkshopChapters } from '@session-api/workshop/chapters';
 import { agenda, loadChapters } from '../lib/chapters.mjs';
 
 /**
@@ -17,13 +20,17 @@ export default function workshopChapters(_context, options) {
   return {
     name: 'workshop-chapters',
     async loadContent() {
-      return agenda(loadChapters(repoRoot));
+      const shown = agenda(loadChapters(repoRoot));
+      // Each row links to its chapter's page (the route `workshop verify` names), once it is written.
+      const pages = new Map(loadWorkshopChapters(repoRoot).map((chapter) => [chapter.folder, chapter.page]));
+      const written = (/** @type {string} */ folder) => existsSync(path.join(repoRoot, 'website/docs/chapters', `${folder}.mdx`));
+      return { ...shown, chapters: shown.chapters.map((chapter) => ({ ...chapter, ...(written(chapter.folder) ? { page: pages.get(chapter.folder) } : {}) })) };
     },
     async contentLoaded({ content, actions }) {
       actions.setGlobalData(content);
     },
     getPathsToWatch() {
-      return [path.join(repoRoot, 'chapters/*/chapter.json')];
+      return [path.join(repoRoot, 'chapters/*/chapter.json'), path.join(repoRoot, 'website/docs/chapters/*.mdx')];
     },
   };
 }

@@ -17,6 +17,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import { chromium } from 'playwright-core';
+import { loadChapters } from '@session-api/workshop/chapters';
+import { anchorOf } from '@session-api/workshop/verify';
+import { GOING_FURTHER, appChanges } from '../lib/chapter-pages.mjs';
 import { readRegion } from '../lib/regions.mjs';
 import { CHROMIUM_ARGS, REPO_ROOT, WEBSITE, chromiumPath, ensureBuild, outsideFetches, serveSite, sitePages } from '../lib/site.mjs';
 
@@ -24,7 +27,8 @@ import { CHROMIUM_ARGS, REPO_ROOT, WEBSITE, chromiumPath, ensureBuild, outsideFe
 const SEARCHES = [
   { query: 'port 3000 is taken', page: '/setup' },
   { query: 'NAT gateway', page: '/from-2016-to-today' },
-  // When the chapter pages exist: { query: 'refresh token reuse', page: … }, { query: 'least privilege', page: … }.
+  { query: 'refresh token reuse', page: '/chapters/05-refresh-and-log-out' },
+  { query: 'least privilege', page: '/chapters/08-deploy' },
 ];
 
 const PHONE = { width: 390, height: 844 };
@@ -42,6 +46,7 @@ const executablePath = chromiumPath();
 const built = await ensureBuild();
 if (built !== undefined) console.log(`(built the site in ${built.toFixed(0)} s)`);
 const pages = sitePages();
+const chapters = loadChapters(REPO_ROOT);
 
 describe('the website in Chromium', function () {
   this.timeout(600_000);
@@ -138,6 +143,40 @@ describe('the website in Chromium', function () {
 
         assert.deepEqual(problems, [], `${pagePath}: problems while loading`);
         assert.deepEqual(outside.slice(before), [], `${pagePath}: requests that left this machine`);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  it('has a page for every chapter, and for final/, where `workshop verify` and the agenda send learners', async () => {
+    assert.ok(chapters.length > 0, 'no chapters found');
+    for (const chapter of chapters) assert.ok(pages.includes(chapter.page), `no page at ${chapter.page} for chapters/${chapter.folder}`);
+    assert.ok(pages.includes(GOING_FURTHER.page), `no page at ${GOING_FURTHER.page} for final/`);
+    const page = await browser.newPage();
+    try {
+      await page.goto(server.origin + '/', { waitUntil: 'networkidle' });
+      const links = await page.locator('table[data-agenda="chapters"] tbody a').evaluateAll((anchors) => anchors.map((anchor) => new URL(/** @type {HTMLAnchorElement} */ (anchor).href).pathname));
+      assert.deepEqual(links, chapters.map((chapter) => chapter.page), 'each row of the agenda links to its chapter\'s page');
+    } finally {
+      await page.close();
+    }
+  });
+
+  for (const chapter of chapters) {
+    it(`${chapter.page}: a heading for each section verify names, and the files chapter ${chapter.number} changes`, async () => {
+      const page = await browser.newPage();
+      try {
+        await page.goto(server.origin + chapter.page, { waitUntil: 'networkidle' });
+        for (const section of chapter.sections) {
+          // The address `workshop verify` prints: "See '<section>' in chapter N: <page>#<anchor>".
+          const heading = page.locator(`h2[id="${anchorOf(section)}"]`);
+          assert.equal(await heading.count(), 1, `${chapter.page}#${anchorOf(section)}: no heading "${section}"`);
+          assert.equal((await heading.innerText()).replace(/\u200b|#$/g, '').trim(), section);
+        }
+        const previous = chapters[chapters.indexOf(chapter) - 1];
+        const rows = await page.locator('table[data-chapter-changes] tbody tr td:first-child').allInnerTexts();
+        assert.deepEqual(rows, appChanges(previous?.dir, chapter.dir).map((change) => change.file));
       } finally {
         await page.close();
       }

@@ -130,8 +130,17 @@ describe('code blocks: the tags', () => {
     );
   });
 
-  it('lets code shown from a file through (remark-code-file marks it)', () => {
+  it('lets code shown from a file through (remark-code-file marks it), and what a plugin generates', () => {
     assert.deepEqual(check([{ lang: 'ts', meta: 'title="x"', value: 'x', data: { codeFile: { path: 'x' } } }]), []);
+    assert.deepEqual(check([{ lang: 'text', meta: 'title="Output"', value: '3 of 3 checks pass', data: { generated: 'verify-output' } }]), []);
+  });
+
+  it('takes a `verify` block of the learner\'s verify only, and does not run it', () => {
+    assert.deepEqual(check([block('sh', 'verify', 'npm run workshop -- verify', 4)]), [{ kind: 'verify', code: 'npm run workshop -- verify', line: 4 }]);
+    assert.equal(check([block('sh', 'verify', 'npm run workshop -- verify --chapter 3')]).length, 1);
+    assert.throws(() => check([block('sh', 'verify', 'npm run workshop -- verify\nrm -rf workspace')]), /holds `npm run workshop -- verify` only \(found: rm -rf workspace\)/);
+    assert.throws(() => check([block('sh', 'verify', '')]), /holds `npm run workshop -- verify` only/);
+    assert.throws(() => check([block('sh', 'verify', 'npm run workshop -- verify'), block('text', 'output', 'x')]), /does not follow a `run` block/);
   });
 
   it('refuses pasted code and untagged shell blocks, saying what to do instead', () => {

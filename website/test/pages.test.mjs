@@ -7,15 +7,23 @@
  * until its page ends; the test waits for the output the page shows after it. Blocks tagged
  * `needs=…` cannot run here: every npm script they name must exist. The tags: lib/code-blocks.mjs.
  *
- * The pages show the API on port 3000; the test runs it on a free port instead (PORT), and reads
- * the pages' addresses accordingly, so that it never collides with an `npm start` of yours.
+ * The pages show the API on port 3000; the test runs it on a free port instead (PORT, and
+ * `--port` for `npm run workshop -- serve` and `doctor`), and reads the pages' addresses accordingly, so that
+ * it never collides with an `npm start` of yours.
+ *
+ * A `verify` block (`npm run workshop -- verify`) is not run page by page: the chain in npm test
+ * runs every chapter's checks already. What the chapter pages show it printing is rendered from
+ * the checks' titles (<VerifyOutput />); the last test here runs one real verify and compares.
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
+import { loadChapters } from '@session-api/workshop/chapters';
+import { checkTitles, verifyOutput } from '../lib/chapter-pages.mjs';
 import { commandsOf, missingNpmScript, missingOutput, pageSteps } from '../lib/code-blocks.mjs';
 import { REPO_ROOT, WEBSITE, freePort } from '../lib/site.mjs';
 
@@ -85,7 +93,11 @@ describe('the website\'s shell blocks, run in page order', function () {
   /** @type {NodeJS.ProcessEnv} */
   let env;
   /** @param {string} text */
-  const onOurPort = (text) => text.replace(new RegExp(`(localhost|127\\.0\\.0\\.1):${PAGES_PORT}\\b`, 'g'), `$1:${port}`);
+  const onOurPort = (text) =>
+    text
+      .replace(new RegExp(`(localhost|127\\.0\\.0\\.1):${PAGES_PORT}\\b`, 'g'), `$1:${port}`)
+      .replace(/(npm run workshop -- (?:serve|doctor))(?![^\n]*--port)/g, `$1 --port ${port}`)
+      .replace(new RegExp(`\\bport ${PAGES_PORT}\\b`, 'g'), `port ${port}`);
 
   before(async () => {
     scratch = scratchCopy();
@@ -111,7 +123,11 @@ describe('the website\'s shell blocks, run in page order', function () {
 
       for (const step of steps) {
         const title = `line ${step.line}: ${commandsOf(step.code).join(' && ')}`;
-        if (step.kind === 'needs') {
+        if (step.kind === 'verify') {
+          it(`${title} (verify: not run here; its output is rendered from the checks, proven below)`, () => {
+            for (const command of commandsOf(step.code)) assert.equal(missingNpmScript(command, REPO_ROOT), undefined, command);
+          });
+        } else if (step.kind === 'needs') {
           it(`${title} (needs ${step.reason}: its npm scripts exist)`, () => {
             for (const command of commandsOf(step.code)) assert.equal(missingNpmScript(command, REPO_ROOT), undefined, command);
           });
@@ -193,3 +209,34 @@ async function start(code, cwd, env, ready) {
   }
   return { stop };
 }
+
+/**
+ * The chapter whose real verify proves what every chapter page shows verify printing: the
+ * quickest to check. The rendering is the same code for every chapter (lib/chapter-pages.mjs),
+ * and website/test/chapters.unit.test.mjs holds its titles to mocha's for every chapter.
+ */
+const VERIFIED_CHAPTER = 1;
+
+describe('what the chapter pages show `workshop verify` printing', function () {
+  this.timeout(RUN_TIMEOUT_MS);
+
+  it(`is what it prints: the real verify of chapter ${VERIFIED_CHAPTER}'s folder, line for line`, async () => {
+    const chapter = loadChapters(REPO_ROOT).find((candidate) => candidate.number === VERIFIED_CHAPTER);
+    assert.ok(chapter, `there is no chapter ${VERIFIED_CHAPTER}`);
+    const workshop = path.join(path.dirname(createRequire(import.meta.url).resolve('@session-api/workshop/chapters')), 'bin', 'workshop.mjs');
+    const env = { ...process.env, NO_COLOR: '1' };
+    const { code, stdout } = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, [workshop, 'verify', '--target', chapter.dir], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += chunk));
+      child.on('error', reject);
+      child.on('close', (exitCode) => resolve({ code: exitCode, stdout: output }));
+    });
+    assert.equal(code, 0, `verify failed on chapter ${VERIFIED_CHAPTER}'s own folder:\n${tail(stdout)}`);
+    // A slow check's line ends with its time, e.g. " (4.5 s)": the page leaves that out.
+    const printed = stdout.trimEnd().split('\n').map((/** @type {string} */ line) => line.replace(/ \(\d+(?:\.\d+)? s\)$/, ''));
+    const rendered = verifyOutput(chapter, await checkTitles(chapter), chapter.dir).split('\n');
+    assert.ok(rendered.filter((line) => line.startsWith('  ✔ ')).length >= 2, 'the rendering shows the checks');
+    assert.deepEqual(printed, rendered);
+  });
+});

@@ -1,12 +1,14 @@
 /**
  * The workshop's agenda, from each chapter's own chapter.json (read at build time by
- * plugins/workshop-chapters.mjs): every chapter with its time, the total, and the short track.
+ * plugins/workshop-chapters.mjs): every chapter with its time, linked to its page, the total, and
+ * the short track.
  */
+import Link from '@docusaurus/Link';
 import { usePluginData } from '@docusaurus/useGlobalData';
 import type { ReactNode } from 'react';
 
 interface AgendaData {
-  chapters: { folder: string; number: number; title: string; minutes: number; time: string }[];
+  chapters: { folder: string; number: number; title: string; minutes: number; time: string; page?: string }[];
   total: string;
   shortTrack: { numbers: number[]; total: string };
 }
@@ -38,7 +40,7 @@ export default function Agenda(): ReactNode {
           {chapters.map((chapter) => (
             <tr key={chapter.folder}>
               <td>{chapter.number}</td>
-              <td>{chapter.title}</td>
+              <td>{chapter.page ? <Link to={chapter.page}>{chapter.title}</Link> : chapter.title}</td>
               <td>{chapter.time}</td>
             </tr>
           ))}

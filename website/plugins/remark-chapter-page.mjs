@@ -1,0 +1,192 @@
+// @ts-check
+/**
+ * The parts of a chapter's page that the chapter itself already says, put on the page at build
+ * time (computed by lib/chapter-pages.mjs), so that none of them is ever written by hand:
+ *
+ *   <ChapterIntro />          the chapter's time and goals (chapter.json)
+ *   <ChapterArchitecture />   the API as far as this chapter builds it, what is new highlighted
+ *   <ChapterChanges />        what changed since the chapter before: files and line counts
+ *   <VerifyOutput />          what `npm run workshop -- verify` prints when every check passes
+ *   <CheckFailure quote="…" />  a text a check fails with, quoted; the build fails when no check
+ *                             of the chapter has that text any more ("…" stands for a value)
+ *
+ * A page named like a chapter's folder (docs/chapters/03-log-in.mdx) is that chapter's page;
+ * going-further.mdx is final/'s. For a chapter's page the build also fails unless:
+ * - its slug is the route `workshop verify` prints (/chapters/03-log-in), and its title and
+ *   sidebar label are the chapter's number and title;
+ * - it has a level-2 heading for each of chapter.json's `sections`, in that order, and no other
+ *   heading with the same anchor: each check's "See '<section>' in chapter N" lands there.
+ */
+import path from 'node:path';
+import { anchorOf } from '@session-api/workshop/verify';
+import { visit } from 'unist-util-visit';
+import { GOING_FURTHER, appChanges, architecture, checkMessages, checkTitles, pageSubject, quotesACheck, verifyOutput } from '../lib/chapter-pages.mjs';
+import { duration } from '../lib/chapters.mjs';
+
+/** How the page shows the folder `verify` checks: the learner's workspace, wherever it is. */
+export const WORKSPACE_SHOWN = '…/workspace';
+
+const PARTS = ['ChapterIntro', 'ChapterArchitecture', 'ChapterChanges', 'VerifyOutput', 'CheckFailure'];
+
+/**
+ * @typedef {import('mdast').Root} Root
+ * @typedef {import('mdast').BlockContent} Content
+ * @typedef {import('mdast').PhrasingContent} Phrasing
+ */
+
+/** The plain text of a node. @param {any} node @returns {string} */
+function textOf(node) {
+  if (typeof node.value === 'string') return node.value;
+  return (node.children ?? []).map(textOf).join('');
+}
+
+/** @param {string} value @returns {Phrasing} */
+const text = (value) => ({ type: 'text', value });
+/** @param {string} value @returns {Phrasing} */
+const strong = (value) => ({ type: 'strong', children: [text(value)] });
+/** @param {string} value @returns {Phrasing} */
+const code = (value) => ({ type: 'inlineCode', value });
+/** @param {Phrasing[]} children @returns {Content} */
+const paragraph = (children) => ({ type: 'paragraph', children });
+
+/** "+12 −3" @param {{added: number, removed: number}} change */
+function lineCount({ added, removed }) {
+  return [added ? `+${added}` : '', removed ? `−${removed}` : ''].filter(Boolean).join(' ');
+}
+
+/** @param {string} word @param {number} count */
+const plural = (word, count) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/** @param {{repoRoot: string}} options */
+export default function remarkChapterPage({ repoRoot }) {
+  if (!repoRoot || !path.isAbsolute(repoRoot)) throw new Error('remarkChapterPage: give the repository root as an absolute path');
+  /** @param {Root} tree @param {import('vfile').VFile} file */
+  return async (tree, file) => {
+    const name = path.basename(file.path ?? '', path.extname(file.path ?? ''));
+    const subject = pageSubject(repoRoot, name);
+    /** @type {{node: any, index: number, parent: any}[]} */
+    const found = [];
+    visit(tree, (node, index, parent) => {
+      const jsx = /** @type {any} */ (node);
+      if ((jsx.type === 'mdxJsxFlowElement' || jsx.type === 'mdxJsxTextElement') && PARTS.includes(jsx.name) && parent && index !== undefined) {
+        found.push({ node: jsx, index, parent });
+      }
+    });
+    if (!subject) {
+      if (found[0]) file.fail(`<${found[0].node.name} /> belongs on a chapter's page: name the page like the chapter's folder (chapters/NN-name.mdx) or ${GOING_FURTHER.slug}.mdx`, found[0].node);
+      return;
+    }
+    const { chapter, previous, dir } = subject;
+    checkPage(tree, file, chapter);
+
+    // Replace from the last, so that the indexes of the earlier ones stay right.
+    for (const { node, index, parent } of found.reverse()) {
+      if (node.type === 'mdxJsxTextElement') file.fail(`put <${node.name} /> on a line of its own, not inside a sentence`, node);
+      /** @type {Record<string, string>} */
+      const attributes = Object.fromEntries((node.attributes ?? []).map((/** @type {any} */ attribute) => [attribute.name, attribute.value]));
+      /** @type {Content[]} */
+      let replacement;
+      switch (node.name) {
+        case 'ChapterIntro':
+          if (!chapter) file.fail('<ChapterIntro /> shows a chapter\'s time and goals: final/ has none', node);
+          replacement = intro(/** @type {NonNullable<typeof chapter>} */ (chapter), (await checkTitles(/** @type {NonNullable<typeof chapter>} */ (chapter))).length);
+          break;
+        case 'ChapterArchitecture':
+          replacement = [{ type: 'code', lang: 'mermaid', value: architecture(repoRoot, dir, previous?.dir) }];
+          break;
+        case 'ChapterChanges':
+          replacement = changes(appChanges(previous?.dir, dir), previous);
+          break;
+        case 'VerifyOutput': {
+          if (!chapter) file.fail('<VerifyOutput /> shows what verify prints for a chapter: final/ has no checks of its own', node);
+          const shown = /** @type {NonNullable<typeof chapter>} */ (chapter);
+          replacement = [{ type: 'code', lang: 'text', meta: 'title="Output"', value: verifyOutput(shown, await checkTitles(shown), WORKSPACE_SHOWN), data: /** @type {any} */ ({ generated: 'verify-output' }) }];
+          break;
+        }
+        case 'CheckFailure': {
+          const quote = attributes['quote'];
+          if (typeof quote !== 'string' || quote === '') file.fail('<CheckFailure quote="…" /> needs the text a check fails with, as a plain string', node);
+          if (!chapter) file.fail('<CheckFailure /> quotes a chapter\'s check: final/ has none', node);
+          if (!quotesACheck(checkMessages(/** @type {NonNullable<typeof chapter>} */ (chapter)), quote)) {
+            file.fail(`<CheckFailure quote="${quote}" />: no check of chapter ${chapter?.number} fails with this text (quote a string of chapters/${chapter?.folder}/checks/*.check.ts exactly, "…" for a value it puts in)`, node);
+          }
+          replacement = [{ type: 'blockquote', data: { hProperties: { 'data-check-failure': '' } }, children: [paragraph([code(quote)])] }];
+          break;
+        }
+        default:
+          continue;
+      }
+      parent.children.splice(index, 1, ...replacement);
+    }
+  };
+}
+
+/**
+ * A chapter's page must carry the route, title and headings that the chapter's tools name.
+ * @param {Root} tree @param {import('vfile').VFile} file @param {import('../lib/chapter-pages.mjs').Chapter | undefined} chapter
+ */
+function checkPage(tree, file, chapter) {
+  const frontMatter = /** @type {Record<string, unknown>} */ (/** @type {any} */ (file.data)['frontMatter'] ?? {});
+  const page = chapter ? chapter.page : GOING_FURTHER.page;
+  if (frontMatter['slug'] !== page) file.fail(`this page's front matter must say slug: ${page} (the route \`workshop verify\` and the agenda link to), not ${JSON.stringify(frontMatter['slug'])}`);
+  if (!chapter) return;
+  const title = `Chapter ${chapter.number}: ${chapter.title}`;
+  const label = `${chapter.number}. ${chapter.title}`;
+  if (frontMatter['title'] !== title) file.fail(`this page's front matter must say title: "${title}" (from chapters/${chapter.folder}/chapter.json), not ${JSON.stringify(frontMatter['title'])}`);
+  if (frontMatter['sidebar_label'] !== label) file.fail(`this page's front matter must say sidebar_label: "${label}", not ${JSON.stringify(frontMatter['sidebar_label'])}`);
+
+  /** @type {{text: string, depth: number, node: any}[]} */
+  const headings = [];
+  visit(tree, 'heading', (node) => {
+    headings.push({ text: textOf(node).trim(), depth: node.depth, node });
+  });
+  // The anchor as `workshop verify` writes it in "See '<section>' in chapter N: <page>#<anchor>".
+  const slug = anchorOf;
+  let from = 0;
+  for (const section of chapter.sections) {
+    const at = headings.findIndex((heading, index) => index >= from && heading.depth === 2 && heading.text === section);
+    if (at < 0) {
+      const anywhere = headings.some((heading) => heading.text === section);
+      file.fail(`this page needs the heading "## ${section}" (chapters/${chapter.folder}/chapter.json sections)${anywhere ? ', as a level-2 heading, in the order chapter.json lists the sections' : ''}: the checks send learners to its anchor #${slug(section)}`);
+    }
+    from = at + 1;
+    const twins = headings.filter((heading) => slug(heading.text) === slug(section));
+    if (twins.length > 1) file.fail(`"${section}" is a section of chapter ${chapter.number}: no other heading of its page may have the anchor #${slug(section)}`, twins[1]?.node);
+  }
+}
+
+/**
+ * @param {import('../lib/chapter-pages.mjs').Chapter} chapter
+ * @param {number} checks how many checks it has
+ * @returns {Content[]}
+ */
+function intro(chapter, checks) {
+  const time = chapter.minutes === 0 ? 'before the workshop starts' : duration(chapter.minutes);
+  return [
+    paragraph([strong('Time:'), text(` ${time}. `), strong('Checks:'), text(` ${checks}, run by `), code('npm run workshop -- verify'), text('.')]),
+    paragraph([text('In this chapter you:')]),
+    { type: 'list', ordered: false, spread: false, children: chapter.goals.map((goal) => ({ type: 'listItem', spread: false, children: [paragraph([text(goal)])] })) },
+  ];
+}
+
+/**
+ * @param {import('../lib/chapter-pages.mjs').FileChange[]} files
+ * @param {import('../lib/chapter-pages.mjs').Chapter | undefined} previous
+ * @returns {Content[]}
+ */
+function changes(files, previous) {
+  const count = (/** @type {string} */ kind) => files.filter((change) => change.kind === kind).length;
+  const [added, removed] = [files.reduce((sum, change) => sum + change.added, 0), files.reduce((sum, change) => sum + change.removed, 0)];
+  const since = previous ? `chapter ${previous.number} (${previous.title})` : 'an empty folder';
+  const words = [`${plural('file', count('added'))} added`, `${count('changed')} changed`, `${count('removed')} removed`];
+  /** @type {import('mdast').TableRow[]} */
+  const rows = files.map((change) => ({
+    type: 'tableRow',
+    children: [{ type: 'tableCell', children: [code(change.file)] }, { type: 'tableCell', children: [text(change.kind)] }, { type: 'tableCell', children: [text(lineCount(change))] }],
+  }));
+  const header = /** @type {import('mdast').TableRow} */ ({ type: 'tableRow', children: ['File', 'Change', 'Lines'].map((title) => ({ type: 'tableCell', children: [text(title)] })) });
+  return [
+    paragraph([text(`Since ${since}: ${words.join(', ')}; ${lineCount({ added, removed }) || 'no'} lines.`)]),
+    { type: 'table', align: ['left', 'left', 'right'], data: { hProperties: { 'data-chapter-changes': '' } }, children: [header, ...rows] },
+  ];
+}

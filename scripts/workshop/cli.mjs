@@ -2,7 +2,7 @@
 /**
  * `workshop`: the learner's command (`npm run workshop -- <command>`, or `npx workshop <command>`).
  * This file only reads the command line and hands over to one module per command
- * (commands/*.mjs); `help` lists them.
+ * (commands/*.mjs), loaded only when it runs, so that every command starts fast; `help` lists them.
  *
  * Every mistake on the command line, and every state a command cannot work in (no workspace, a
  * damaged progress file, a port taken, ...), ends with one line that says what is wrong and what
@@ -11,16 +11,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadChapters, repositoryRoot } from './chapters.mjs';
-import { diff } from './commands/diff.mjs';
-import { doctor } from './commands/doctor.mjs';
-import { goto } from './commands/goto.mjs';
-import { hint } from './commands/hint.mjs';
-import { packOffline } from './commands/pack-offline.mjs';
-import { restore } from './commands/restore.mjs';
-import { serve } from './commands/serve.mjs';
-import { solve } from './commands/solve.mjs';
-import { status } from './commands/status.mjs';
-import { verify } from './commands/verify.mjs';
 import { UsageError, command, terminalAsk } from './ui.mjs';
 import { placeOf } from './workspace.mjs';
 
@@ -46,70 +36,70 @@ const COMMANDS = {
     about: 'where you are: the chapters verified, the time each took, what to type next',
     options: { json: { type: 'boolean' } },
     positionals: 0,
-    run: (context, values) => status(context, { json: values['json'] === true }),
+    run: async (context, values) => (await import('./commands/status.mjs')).status(context, { json: values['json'] === true }),
   },
   goto: {
     usage: 'goto N [--yes] [--keep]',
     about: 'set workspace/ to the start of chapter N (it is saved first); --keep only changes the chapter',
     options: { yes: { type: 'boolean' }, keep: { type: 'boolean' } },
     positionals: 1,
-    run: (context, values, words) => goto(context, { chapter: words[0], yes: values['yes'] === true, keep: values['keep'] === true }),
+    run: async (context, values, words) => (await import('./commands/goto.mjs')).goto(context, { chapter: words[0], yes: values['yes'] === true, keep: values['keep'] === true }),
   },
   verify: {
     usage: 'verify [--chapter N] [--url URL]',
     about: "run the chapter's checks on workspace/; --url: against your deployed API",
     options: { chapter: { type: 'string' }, url: { type: 'string' }, target: { type: 'string' } },
     positionals: 0,
-    run: (context, values) => verify(context, { chapter: str(values['chapter']), url: str(values['url']), target: str(values['target']) }),
+    run: async (context, values) => (await import('./commands/verify.mjs')).verify(context, { chapter: str(values['chapter']), url: str(values['url']), target: str(values['target']) }),
   },
   hint: {
     usage: 'hint',
     about: 'a hint for the first check that failed; again for the next level',
     options: {},
     positionals: 0,
-    run: (context) => hint(context),
+    run: async (context) => (await import('./commands/hint.mjs')).hint(context),
   },
   diff: {
     usage: 'diff [--chapter N]',
     about: "workspace/ against the chapter's solution; --chapter N: what chapter N changes",
     options: { chapter: { type: 'string' } },
     positionals: 0,
-    run: (context, values) => diff(context, { chapter: str(values['chapter']) }),
+    run: async (context, values) => (await import('./commands/diff.mjs')).diff(context, { chapter: str(values['chapter']) }),
   },
   solve: {
     usage: 'solve [PATH] [--yes]',
     about: "copy the chapter's solution (or one file or folder of it) into workspace/ (saved first)",
     options: { yes: { type: 'boolean' } },
     positionals: 1,
-    run: (context, values, words) => solve(context, { path: words[0], yes: values['yes'] === true }),
+    run: async (context, values, words) => (await import('./commands/solve.mjs')).solve(context, { path: words[0], yes: values['yes'] === true }),
   },
   restore: {
     usage: 'restore [N] [--yes]',
     about: 'list the saved copies of workspace/, or bring copy N back',
     options: { yes: { type: 'boolean' } },
     positionals: 1,
-    run: (context, values, words) => restore(context, { which: words[0], yes: values['yes'] === true }),
+    run: async (context, values, words) => (await import('./commands/restore.mjs')).restore(context, { which: words[0], yes: values['yes'] === true }),
   },
   serve: {
     usage: 'serve [--port N]',
     about: 'run workspace/ on the local stack, at http://localhost:3000/local (Ctrl-C stops it)',
     options: { port: { type: 'string' } },
     positionals: 0,
-    run: (context, values) => serve(context, { port: str(values['port']) }),
+    run: async (context, values) => (await import('./commands/serve.mjs')).serve(context, { port: str(values['port']) }),
   },
   doctor: {
     usage: 'doctor [--port N]',
     about: 'check this computer: Node.js, npm, dependencies, port 3000, disk space, write access',
     options: { port: { type: 'string' } },
     positionals: 0,
-    run: (context, values) => doctor(context, { port: str(values['port']) }),
+    run: async (context, values) => (await import('./commands/doctor.mjs')).doctor(context, { port: str(values['port']) }),
   },
   'pack-offline': {
     usage: 'pack-offline [--out DIR] [--this-platform]',
     about: 'for instructors: a kit (repository + npm cache) that installs with no network',
     options: { out: { type: 'string' }, 'this-platform': { type: 'boolean' } },
     positionals: 0,
-    run: (context, values) => packOffline(context, { out: str(values['out']), thisPlatform: values['this-platform'] === true }),
+    run: async (context, values) => (await import('./commands/pack-offline.mjs')).packOffline(context, { out: str(values['out']), thisPlatform: values['this-platform'] === true }),
   },
 };
 

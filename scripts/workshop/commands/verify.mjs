@@ -63,16 +63,11 @@ export function whatToVerify(context, options) {
   const own = context.chapters.find((chapter) => path.resolve(chapter.dir) === path.resolve(runDir));
   const inWorkspace = path.resolve(runDir) === path.resolve(place.workspace) || (options.target === undefined && !own);
 
-  if (inWorkspace && options.url !== undefined) {
-    // A deployed API needs no workspace: only the chapter, named or the current one.
-    const progress = options.chapter === undefined ? requireProgress(place) : readProgress(place);
-    const chapter = options.chapter === undefined ? currentChapter(context, /** @type {import('../progress.mjs').Progress} */ (progress)) : chapterNamed(context, options.chapter, example);
-    return { chapter, target: place.workspace, learner: progress !== undefined };
-  }
   if (inWorkspace) {
-    requireWorkspace(place);
-    const chapter = options.chapter === undefined ? currentChapter(context, requireProgress(place)) : chapterNamed(context, options.chapter, example);
-    return { chapter, target: place.workspace, learner: true };
+    // A deployed API (--url) is checked without a workspace: only the chapter matters.
+    if (options.url === undefined) requireWorkspace(place);
+    if (options.chapter !== undefined) return { chapter: chapterNamed(context, options.chapter, example), target: place.workspace, learner: readProgress(place) !== undefined };
+    return { chapter: currentChapter(context, requireProgress(place)), target: place.workspace, learner: true };
   }
   if (!existsSync(runDir)) throw new UsageError(`There is no folder ${runDir}. Give --target an app folder, or leave it out to check workspace/: ${command('verify')}`);
   if (options.chapter !== undefined) return { chapter: chapterNamed(context, options.chapter, example), target: runDir, learner: false };

@@ -21,8 +21,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { ListTablesCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -30,6 +31,7 @@ import { startDynamoDB } from '@session-api/local-stack/dynamodb.mjs';
 import { startLocalStack } from '@session-api/local-stack/start.mjs';
 import { readServiceResources } from '@session-api/local-stack/service-resources.mjs';
 import YAML from 'yaml';
+import { NOT_APP_FILES } from './chapters.mjs';
 
 /**
  * @typedef {object} CheckMeta
@@ -370,4 +372,20 @@ export function runScript(script, args = [], { cwd = target(), env = process.env
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const result = spawnSync(npm, ['run', script, ...(args.length ? ['--', ...args] : [])], { cwd, env: { ...env, FORCE_COLOR: '0' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
+}
+
+/**
+ * A copy of the target's app in a new temporary folder, for a check that must change the app to
+ * see what happens (chapter 7 adds an untested module to see the coverage gate fail): the
+ * learner's own files are never touched. Its packages and their bins are found as the target's
+ * are: the copy's node_modules links to the nearest node_modules above the target that holds the
+ * workshop's tooling. Without dependencies and build output. The caller removes the copy.
+ * @returns {string} the copy's folder
+ */
+export function copyOfTarget() {
+  const copy = mkdtempSync(path.join(os.tmpdir(), 'workshop-copy-'));
+  cpSync(target(), copy, { recursive: true, filter: (source) => !NOT_APP_FILES.includes(path.basename(source)) && !/^\.serverless-/.test(path.basename(source)) });
+  const installed = (createRequire(path.join(target(), 'package.json')).resolve.paths('') ?? []).find((folder) => existsSync(path.join(folder, '@session-api', 'quality')));
+  if (installed) symlinkSync(installed, path.join(copy, 'node_modules'), 'junction');
+  return copy;
 }

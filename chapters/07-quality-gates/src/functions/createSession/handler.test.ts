@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import proxyquire from 'proxyquire';
+import sinon from 'sinon';
+import { apiEvent, CLIENT_ID, context, jsonOf, problemOf } from '../../../test/helpers/events';
+import { signingKeyStub, testKey } from '../../../test/helpers/stubs';
+import { hashRefreshToken } from '../../lib/sessions';
+import { verifyToken } from '../../lib/tokens';
+
+const account = { id: 'user-1', email: 'ada@example.com', createdAt: '2026-01-01T00:00:00.000Z', passwordHash: '$2b$10$stored' };
+
+interface Scenario {
+  /** null stands for "no account with this email" (the module answers undefined). */
+  user?: typeof account | null;
+  passwordMatches?: boolean;
+  /** Seconds until the email may try again; 0: the attempt is counted and allowed. */
+  retryAfter?: number;
+}
+
+const attempt = { email: 'ada@example.com', id: 'attempt-1' };
+
+function load({ user = account, passwordMatches = true, retryAfter = 0 }: Scenario = {}) {
+  const stubs = {
+    findUserByEmail: sinon.stub().resolves(user ?? undefined),
+    verifyPassword: sinon.stub().resolves(passwordMatches),
+    countAttempt: sinon.stub().resolves(retryAfter > 0 ? { allowed: false, retryAfterSeconds: retryAfter } : { allowed: true, attempt }),
+    releaseAttempt: sinon.stub().resolves(),
+    saveSession: sinon.stub().resolves(),
+  };
+  const { handler } = proxyquire<typeof import('./handler')>('./handler', {
+    ...signingKeyStub(),
+    '../../lib/users': { findUserByEmail: stubs.findUserByEmail },
+    '../../lib/passwords': { verifyPassword: stubs.verifyPassword },
+    '../../lib/login-throttle': { countAttempt: stubs.countAttempt, releaseAttempt: stubs.releaseAttempt },
+    '../../lib/sessions': { saveSession: stubs.saveSession },
+  });
+  return { handler, ...stubs };
+}
+
+const logIn = (json: unknown, clientId = CLIENT_ID) => apiEvent({ method: 'POST', json, headers: { 'X-Client-Id': clientId } });
+const credentials = { email: ' ADA@example.com', password: 'correct horse battery' };
+
+describe('POST /session (createSession)', () => {
+  it('answers 201 with a token pair bound to the client, and stores only the refresh token\'s hash', async () => {
+    const { handler, saveSession } = load();
+    const result = await handler(logIn(credentials), context);
+    assert.equal(result.statusCode, 201);
+    const body = jsonOf<Record<string, string | number>>(result);
+    assert.deepEqual(Object.keys(body).sort(), ['access_token', 'access_token_expires_in', 'refresh_token', 'refresh_token_expires_in', 'token_type']);
+    assert.equal(body['access_token_expires_in'], 900);
+    assert.equal(body['refresh_token_expires_in'], 2592000);
+
+    const access = verifyToken(testKey, String(body['access_token']), { use: 'access', issuer: 'urn:session-api:test', audiences: [CLIENT_ID] });
+    assert.equal(access.sub, 'user-1');
+    const [session, storedHash] = saveSession.firstCall.args as [{ sessionId: string; userId: string; clientId: string; email: string }, string];
+    assert.equal(session.sessionId, access.sid);
+    assert.deepEqual([session.userId, session.clientId, session.email], ['user-1', CLIENT_ID, 'ada@example.com']);
+    assert.equal(storedHash, hashRefreshToken(String(body['refresh_token'])));
+    assert.ok(!JSON.stringify(saveSession.firstCall.args).includes(String(body['refresh_token'])));
+  });
+
+  it('counts the attempt before checking the password, and gives it back when the password is right', async () => {
+    const { handler, countAttempt, verifyPassword, releaseAttempt } = load();
+    assert.equal((await handler(logIn(credentials), context)).statusCode, 201);
+    sinon.assert.calledOnceWithMatch(countAttempt, 'ada@example.com', sinon.match.number);
+    sinon.assert.callOrder(countAttempt, verifyPassword, releaseAttempt);
+    sinon.assert.calledOnceWithExactly(releaseAttempt, attempt);
+  });
+
+  it('still logs in when giving the attempt back fails (the password was right)', async () => {
+    const { handler, releaseAttempt, saveSession } = load();
+    releaseAttempt.rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    assert.equal((await handler(logIn(credentials), context)).statusCode, 201);
+    sinon.assert.calledOnce(saveSession);
+  });
+
+  it('gives the attempt back even when the session cannot be saved (the password was right)', async () => {
+    const { handler, releaseAttempt, saveSession } = load();
+    saveSession.rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    assert.equal(problemOf(await handler(logIn(credentials), context)).status, 503);
+    sinon.assert.calledOnceWithExactly(releaseAttempt, attempt);
+  });
+
+  it('answers unknown email and wrong password identically, after the same bcrypt work', async () => {
+    const unknown = load({ user: null, passwordMatches: false });
+    const wrong = load({ passwordMatches: false });
+    const [a, b] = [await unknown.handler(logIn(credentials), context), await wrong.handler(logIn(credentials), context)];
+    assert.equal(a.statusCode, 401);
+    assert.deepEqual([a.statusCode, a.body, a.headers], [b.statusCode, b.body, b.headers]);
+    assert.equal(problemOf(a).body.code, 'invalid_credentials');
+    sinon.assert.calledOnceWithExactly(unknown.verifyPassword, 'correct horse battery', undefined);
+    sinon.assert.calledOnceWithExactly(wrong.verifyPassword, 'correct horse battery', '$2b$10$stored');
+    // Both attempts were counted, and both stay counted: they are failures.
+    sinon.assert.calledOnceWithMatch(unknown.countAttempt, 'ada@example.com', sinon.match.number);
+    sinon.assert.calledOnce(wrong.countAttempt);
+    sinon.assert.notCalled(unknown.releaseAttempt);
+    sinon.assert.notCalled(wrong.releaseAttempt);
+    sinon.assert.notCalled(unknown.saveSession);
+  });
+
+  it('answers 429 with Retry-After when the attempt is refused, without checking the password', async () => {
+    const { handler, verifyPassword, releaseAttempt } = load({ retryAfter: 120 });
+    const result = await handler(logIn(credentials), context);
+    assert.equal(problemOf(result).status, 429);
+    assert.equal(problemOf(result).body.code, 'too_many_attempts');
+    assert.equal(result.headers?.['Retry-After'], '120');
+    sinon.assert.notCalled(verifyPassword);
+    sinon.assert.notCalled(releaseAttempt);
+  });
+
+  it('refuses an unknown client with 401 invalid_client, without counting an attempt', async () => {
+    const { handler, findUserByEmail, countAttempt } = load();
+    assert.equal(problemOf(await handler(logIn(credentials, 'intruder'), context)).body.code, 'invalid_client');
+    sinon.assert.notCalled(findUserByEmail);
+    sinon.assert.notCalled(countAttempt);
+  });
+
+  it('answers 400 for a password bcrypt would truncate', async () => {
+    const { handler, verifyPassword } = load();
+    assert.equal(problemOf(await handler(logIn({ ...credentials, password: 'x'.repeat(73) }), context)).status, 400);
+    sinon.assert.notCalled(verifyPassword);
+  });
+});

@@ -1,0 +1,13 @@
+/** DELETE /session: log out. The session's access and refresh tokens are refused from now on. */
+import { requireCaller } from '../../lib/caller';
+import { httpHandler } from '../../lib/http';
+import { logger } from '../../lib/logger';
+import { revokeSession } from '../../lib/sessions';
+import { nowInSeconds } from '../../lib/tokens';
+
+export const handler = httpHandler(async (event) => {
+  const caller = requireCaller(event);
+  await revokeSession(caller.sessionId, nowInSeconds());
+  logger.info('session ended', { userId: caller.userId, sessionId: caller.sessionId });
+  return { status: 204 };
+});

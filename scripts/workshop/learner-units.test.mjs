@@ -11,9 +11,12 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { main } from './cli.mjs';
 import { unifiedDiff } from './commands/diff.mjs';
+import { whatToVerify } from './commands/verify.mjs';
+import { loadChapters } from './chapters.mjs';
 import { dependenciesFinding, diskFinding, nodeFinding, writeFinding } from './commands/doctor.mjs';
 import { contentPath, copyTarball, lockedPackages, tarballUrl, withResolvedUrls } from './npm-cache.mjs';
 import { appPath, placeOf, saveWorkspace, savedCopies } from './workspace.mjs';
+import { UsageError } from './ui.mjs';
 
 /** A temporary folder, removed after the test. */
 function scratch() {
@@ -208,5 +211,47 @@ describe('learner CLI: hint levels', () => {
     assert.ok(runs[2]?.some((line) => line.includes('Hint 3 of 3: the shape')));
     assert.match(runs[3]?.at(-1) ?? '', /That is the last hint\. The chapter explains it in "Bind the route" \(\/chapters\/01-hello#bind-the-route\)\./);
     assert.ok(runs[0]?.some((line) => line.includes('✖ GET /ping answers 200')));
+  });
+});
+
+describe('learner CLI: what verify checks, from where it runs', () => {
+  /** A repository with two chapters and a learner on chapter 1. */
+  function repository() {
+    const root = scratch();
+    write(root, {
+      'package.json': '{}',
+      'chapters/00-start/chapter.json': JSON.stringify({ title: 'Start', minutes: 0 }),
+      'chapters/01-hello/chapter.json': JSON.stringify({ title: 'Hello', minutes: 15 }),
+      'workspace/package.json': '{}',
+      '.workshop/progress.json': JSON.stringify({ version: 1, chapter: 1, chapters: {}, hintsShown: {} }),
+      'elsewhere/package.json': '{}',
+    });
+    const chapters = loadChapters(root);
+    /** @param {string} cwd */
+    const context = (cwd) => ({ root, chapters, place: placeOf(root), cwd, invokedFrom: cwd, ask: undefined, print: () => undefined, now: () => new Date() });
+    return { root, context };
+  }
+  const shape = (/** @type {ReturnType<typeof whatToVerify>} */ what) => ({ chapter: what.chapter.number, target: what.target, learner: what.learner });
+
+  it('in a chapter folder (its npm test): that folder, against its own chapter, not recorded', () => {
+    const { root, context } = repository();
+    const dir = path.join(root, 'chapters', '01-hello');
+    assert.deepEqual(shape(whatToVerify(context(dir), {})), { chapter: 1, target: dir, learner: false });
+  });
+
+  it('at the root or in workspace/ (its npm test): workspace/, against the current chapter or --chapter, recorded', () => {
+    const { root, context } = repository();
+    const workspace = path.join(root, 'workspace');
+    assert.deepEqual(shape(whatToVerify(context(root), {})), { chapter: 1, target: workspace, learner: true });
+    assert.deepEqual(shape(whatToVerify(context(workspace), {})), { chapter: 1, target: workspace, learner: true });
+    assert.deepEqual(shape(whatToVerify(context(root), { chapter: '0' })), { chapter: 0, target: workspace, learner: true });
+  });
+
+  it('with --target DIR (the maintainers\' form): that folder, against --chapter N or its own chapter', () => {
+    const { root, context } = repository();
+    assert.deepEqual(shape(whatToVerify(context(root), { target: 'elsewhere', chapter: '1' })), { chapter: 1, target: path.join(root, 'elsewhere'), learner: false });
+    assert.deepEqual(shape(whatToVerify(context(root), { target: 'chapters/00-start' })), { chapter: 0, target: path.join(root, 'chapters', '00-start'), learner: false });
+    assert.throws(() => whatToVerify(context(root), { target: 'elsewhere' }), (error) => error instanceof UsageError && /^Say which chapter's checks to run on .*elsewhere/.test(error.message));
+    assert.throws(() => whatToVerify(context(root), { target: 'nowhere', chapter: '1' }), (error) => error instanceof UsageError && /^There is no folder .*nowhere/.test(error.message));
   });
 });

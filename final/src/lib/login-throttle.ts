@@ -47,6 +47,7 @@ export type Admission = { allowed: true; attempt: Attempt } | { allowed: false; 
  */
 const MAX_ROUNDS = 3;
 
+// #region count-attempt
 /**
  * Counts one log-in attempt for this email, if its window has room: call it before checking the
  * password. Refused, it says how many seconds until the window ends.
@@ -67,7 +68,9 @@ export async function countAttempt(email: string, now: number): Promise<Admissio
   // retry in a moment, rather than check a password the window may have no room for.
   return { allowed: false, retryAfterSeconds: 1 };
 }
+// #endregion count-attempt
 
+// #region add-to-open-window
 /**
  * Adds the attempt to the current window, or starts the first one, if there is room. One
  * conditional write, so two requests can never both take the last place.
@@ -99,6 +102,7 @@ async function addToOpenWindow(attempt: Attempt, now: number): Promise<boolean> 
     return false;
   }
 }
+// #endregion add-to-open-window
 
 async function readWindow(email: string): Promise<AttemptsItem | undefined> {
   const result = await db().send(new GetCommand({ TableName: attemptsTable(), Key: { email }, ConsistentRead: true }));

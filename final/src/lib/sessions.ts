@@ -46,6 +46,7 @@ export async function saveSession(session: Session, refreshTokenHash: string): P
   );
 }
 
+// #region find-active-session
 /**
  * The session if it may still be used: it exists, was not revoked, and has not expired. Expiry
  * is checked here because DynamoDB's TTL deletes expired items late (up to days), by design.
@@ -57,7 +58,9 @@ export async function findActiveSession(sessionId: string, now: number): Promise
   const { refreshTokenHash: _hash, ...session } = item;
   return session;
 }
+// #endregion find-active-session
 
+// #region rotate-refresh-token
 export interface Rotation {
   sessionId: string;
   userId: string;
@@ -104,7 +107,9 @@ async function currentRefreshTokenHash(sessionId: string): Promise<string | unde
   const result = await db().send(new GetCommand({ TableName: sessionsTable(), Key: { sessionId }, ConsistentRead: true, ProjectionExpression: 'refreshTokenHash' }));
   return (result.Item as Pick<SessionItem, 'refreshTokenHash'> | undefined)?.refreshTokenHash;
 }
+// #endregion rotate-refresh-token
 
+// #region revoke-if-reused
 /**
  * A correctly signed refresh token of this session that is no longer the current one was
  * already used: someone holds a copy (OAuth 2.0 Security BCP, refresh token rotation). We
@@ -129,7 +134,9 @@ async function revokeIfReused(rotation: Rotation): Promise<void> {
     if (!isConditionalCheckFailed(error)) throw error;
   }
 }
+// #endregion revoke-if-reused
 
+// #region revoke-session
 /** Log-out: afterwards the session's access and refresh tokens are refused. */
 export async function revokeSession(sessionId: string, now: number): Promise<void> {
   await db().send(
@@ -142,3 +149,4 @@ export async function revokeSession(sessionId: string, now: number): Promise<voi
     }),
   );
 }
+// #endregion revoke-session

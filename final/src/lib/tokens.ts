@@ -68,6 +68,7 @@ export function signToken(key: KeyObject, token: NewToken, now = nowInSeconds())
   return jwt.sign(claims, key, { algorithm: ALGORITHM, header: TOKEN_HEADER });
 }
 
+// #region verify-token
 export interface VerifyOptions {
   use: TokenUse;
   issuer: string;
@@ -130,6 +131,7 @@ export function verifyToken(key: KeyObject, token: string, options: VerifyOption
   if (typeof iss !== 'string' || !isNonEmptyString(sub) || !isNonEmptyString(sid) || !isNonEmptyString(jti)) throw new InvalidTokenError('missing claims');
   return { iss, aud, sub, sid, jti, iat: claims.iat, exp: claims.exp, token_use: options.use };
 }
+// #endregion verify-token
 
 export function nowInSeconds(): number {
   return Math.floor(Date.now() / 1000);

@@ -26,6 +26,7 @@ function response(status: number, body: unknown, contentType: string, headers: R
   };
 }
 
+// #region http-handler
 /** Wraps a handler: what it returns becomes a JSON response with the security headers. */
 export function httpHandler(handle: HttpHandler) {
   return async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
@@ -33,3 +34,4 @@ export function httpHandler(handle: HttpHandler) {
     return response(status, body, 'application/json', headers);
   };
 }
+// #endregion http-handler

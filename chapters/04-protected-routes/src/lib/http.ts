@@ -47,6 +47,7 @@ function isJsonContentType(contentType: string | undefined): boolean {
  */
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+// #region parse-json-body
 /**
  * Reads the request body as JSON and validates it against a zod schema. Every way it can go
  * wrong is a 4xx problem: never a 500, because bad input is the client's mistake.
@@ -87,6 +88,7 @@ export function parseJsonBody<Schema extends z.ZodType>(
   }
   return parsed.data;
 }
+// #endregion parse-json-body
 
 function response(status: number, body: unknown, contentType: string, headers: Record<string, string> = {}): APIGatewayProxyResult {
   return {
@@ -96,6 +98,7 @@ function response(status: number, body: unknown, contentType: string, headers: R
   };
 }
 
+// #region problem-for
 /**
  * Maps anything a handler threw to a problem. Unknown and database errors are logged with their
  * stack and causes, so the log says where it happened; the client gets none of it.
@@ -111,6 +114,7 @@ export function problemFor(error: unknown): Problem {
   logger.error('unexpected error', { error: describeError(error) });
   return new Problem('internal_error', 'Something went wrong on our side.');
 }
+// #endregion problem-for
 
 /** How many causes deep an error is described: a wrapped error rarely goes past two or three. */
 export const MAX_CAUSES = 5;
@@ -151,6 +155,7 @@ function asText(value: unknown): string {
   }
 }
 
+// #region http-handler
 /**
  * Wraps a handler: adds the request id to every log line, and answers every error as a
  * problem document.
@@ -169,3 +174,4 @@ export function httpHandler(handle: HttpHandler) {
     return result;
   };
 }
+// #endregion http-handler

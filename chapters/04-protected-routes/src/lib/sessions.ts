@@ -44,6 +44,7 @@ export async function saveSession(session: Session, refreshTokenHash: string): P
   );
 }
 
+// #region find-active-session
 /**
  * The session if it may still be used: it exists, was not revoked, and has not expired. Expiry
  * is checked here because DynamoDB's TTL deletes expired items late (up to days), by design.
@@ -55,3 +56,4 @@ export async function findActiveSession(sessionId: string, now: number): Promise
   const { refreshTokenHash: _hash, ...session } = item;
   return session;
 }
+// #endregion find-active-session

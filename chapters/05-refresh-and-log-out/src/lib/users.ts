@@ -48,6 +48,8 @@ export async function findUserByEmail(email: string): Promise<UserItem | undefin
   return result.Item as UserItem | undefined;
 }
 
+// #region public-user
 export function publicUser(user: User): { id: string; email: string; created_at: string } {
   return { id: user.id, email: user.email, created_at: user.createdAt };
 }
+// #endregion public-user

@@ -30,6 +30,7 @@ export const CHALLENGES = {
   clientId: 'ClientId realm="session-api"',
 } as const;
 
+// #region problems
 /** Every 401 has a challenge; a problem may replace its code's with a more precise one. */
 const problems = {
   invalid_request: { status: 400, title: 'Invalid request' },
@@ -44,6 +45,7 @@ const problems = {
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
 } as const;
+// #endregion problems
 
 export type ProblemCode = keyof typeof problems;
 

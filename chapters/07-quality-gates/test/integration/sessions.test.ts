@@ -49,6 +49,7 @@ describe('integration: sessions', () => {
     assert.equal(problemOf(await refresh(tokens.refresh_token)).status, 401);
   });
 
+  // #region reuse-test
   it('treats a reused refresh token as theft: the whole session ends, newest tokens included', async () => {
     const { tokens } = await newSession();
     const next = jsonOf<TokenPair>(await refresh(tokens.refresh_token));
@@ -57,12 +58,15 @@ describe('integration: sessions', () => {
     assert.equal((await refresh(next.refresh_token)).statusCode, 401);
     assert.equal((await storedSession(sessionIdOf(next.refresh_token)))['revokedReason'], 'refresh_token_reused');
   });
+  // #endregion reuse-test
 
+  // #region concurrency-test
   it('lets exactly one of two concurrent refreshes with the same token succeed', async () => {
     const { tokens } = await newSession();
     const answers = await Promise.all([refresh(tokens.refresh_token), refresh(tokens.refresh_token)]);
     assert.deepEqual(answers.map((answer) => answer.statusCode).sort(), [200, 401]);
   });
+  // #endregion concurrency-test
 
   it('refuses a refresh token presented by another client, and rotates nothing', async () => {
     const { tokens } = await newSession();
@@ -88,6 +92,7 @@ describe('integration: sessions', () => {
     assert.equal((await refresh(tokens.refresh_token)).headers?.['WWW-Authenticate'], challenge);
   });
 
+  // #region log-out-test
   it('ends the session on log-out: its access and refresh tokens get 401 at once', async () => {
     const { tokens } = await newSession();
     assert.equal((await logOut(tokens.access_token)).statusCode, 204);
@@ -96,6 +101,7 @@ describe('integration: sessions', () => {
     assert.equal((await refresh(tokens.refresh_token)).statusCode, 401);
     assert.equal((await logOut(tokens.access_token)).statusCode, 401);
   });
+  // #endregion log-out-test
 
   it('checks expiry in code: an expired session that TTL has not yet deleted is refused', async () => {
     const { tokens } = await newSession();

@@ -35,17 +35,20 @@ export const newPasswordSchema = normalizedPassword
     message: `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8`,
   });
 
+// #region login-password
 /** At log-in only the byte limit applies: anything else is simply a wrong password. */
 export const loginPasswordSchema = normalizedPassword
   .refine((password) => password.length > 0, { message: 'is required' })
   .refine((password) => utf8Bytes(password) <= MAX_PASSWORD_BYTES, {
     message: `must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8`,
   });
+// #endregion login-password
 
 export function hashPassword(password: string, cost = bcryptCost()): Promise<string> {
   return bcrypt.hash(password, cost);
 }
 
+// #region verify-password
 /**
  * A well-formed bcrypt hash that no password matches, used when the email is unknown so that
  * the log-in does the same work, and takes the same time, as for a wrong password.
@@ -59,3 +62,4 @@ export async function verifyPassword(password: string, storedHash: string | unde
   const matches = await bcrypt.compare(password, storedHash ?? dummyHash(cost));
   return storedHash !== undefined && matches;
 }
+// #endregion verify-password

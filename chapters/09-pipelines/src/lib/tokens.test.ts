@@ -51,6 +51,7 @@ describe('tokens', () => {
   });
 
   describe('refuses', () => {
+    // #region refused-tokens
     for (const alg of ['none', 'None', 'nOnE', 'NONE']) {
       it(`alg "${alg}" with an empty signature`, () => rejected(`${base64url({ alg, typ: 'JWT' })}.${base64url(claims())}.`));
     }
@@ -89,6 +90,7 @@ describe('tokens', () => {
     it('another issuer', () => rejected(jwt.sign(claims({ iss: 'urn:someone-else' }), rawKey, { algorithm: 'HS256' })));
     it('a refresh token where an access token is expected', () => rejected(signToken(key, { ...accessToken, use: 'refresh' }, now)));
     it('an access token where a refresh token is expected', () => rejected(signToken(key, accessToken, now), { ...asAccess, use: 'refresh' }));
+    // #endregion refused-tokens
     it('a token without a session id', () => rejected(jwt.sign(claims({ sid: undefined }), rawKey, { algorithm: 'HS256' })));
     it('a payload that is not an object', () => rejected(jwt.sign('just a string', rawKey, { algorithm: 'HS256' })));
     it('anything when no audience is accepted', () => rejected(signToken(key, accessToken, now), { ...asAccess, audiences: [] }));

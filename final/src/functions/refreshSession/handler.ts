@@ -12,7 +12,9 @@ import { hashRefreshToken, rotateRefreshToken } from '../../lib/sessions';
 import { signingKey } from '../../lib/signing-key';
 import { InvalidTokenError, nowInSeconds, tokenIssuer, verifyToken } from '../../lib/tokens';
 
+// #region body-schema
 const bodySchema = z.strictObject({ refresh_token: z.string().min(1).max(4096) });
+// #endregion body-schema
 
 export const handler = httpHandler(async (event) => {
   const clientId = requireClient(event);

@@ -36,6 +36,7 @@ async function refusal(promise: Promise<APIGatewayAuthorizerResult>): Promise<vo
 }
 
 describe('authorizer (authorize)', () => {
+  // #region allow-test
   it('allows the whole API for a valid token of an active session, with the caller as context', async () => {
     const { handler, findActiveSession } = load();
     const result = await handler(authorizerEvent(`Bearer ${signToken(testKey, access)}`), context);
@@ -48,6 +49,7 @@ describe('authorizer (authorize)', () => {
     });
     sinon.assert.calledOnceWithMatch(findActiveSession, 'session-1', sinon.match.number);
   });
+  // #endregion allow-test
 
   it('makes a policy that also covers the other methods (the policy is cached per token)', () => {
     assert.equal(wholeApiArn('arn:aws:execute-api:eu-west-1:1:api/dev/DELETE/session'), 'arn:aws:execute-api:eu-west-1:1:api/dev/*');
@@ -101,6 +103,7 @@ describe('authorizer (authorize)', () => {
     await refusal(load().handler(authorizerEvent(`Bearer ${signToken(testKey, { ...access, clientId: 'intruder' })}`), context));
   });
 
+  // #region session-tests
   it('refuses a valid token whose session ended (logged out, revoked or expired)', async () => {
     await refusal(load(null).handler(authorizerEvent(`Bearer ${signToken(testKey, access)}`), context));
   });
@@ -110,6 +113,7 @@ describe('authorizer (authorize)', () => {
     await refusal(load({ ...activeSession, userId: 'user-2' }).handler(authorizerEvent(token), context));
     await refusal(load({ ...activeSession, clientId: 'workshop-cli' }).handler(authorizerEvent(token), context));
   });
+  // #endregion session-tests
 
   it('lets a database failure through as a failure, not as "Unauthorized" (the gateway answers 503)', async () => {
     const { handler, findActiveSession } = load();

@@ -20,6 +20,7 @@ function load() {
 const refreshWith = (token: unknown, clientId = CLIENT_ID) => apiEvent({ method: 'PUT', json: { refresh_token: token }, headers: { 'X-Client-Id': clientId } });
 
 describe('PUT /session (refreshSession)', () => {
+  // #region rotate-test
   it('rotates: swaps the presented token\'s hash for the new one and answers the new pair', async () => {
     const { handler, rotateRefreshToken } = load();
     const presented = signToken(testKey, refresh);
@@ -38,6 +39,7 @@ describe('PUT /session (refreshSession)', () => {
       nextHash: hashRefreshToken(body.refresh_token),
     });
   });
+  // #endregion rotate-test
 
   for (const [name, token] of [
     ['an access token', () => signToken(testKey, { ...refresh, use: 'access' })],

@@ -55,11 +55,13 @@ function withoutAws(): NodeJS.ProcessEnv {
   return { ...environment, AWS_CONFIG_FILE: nowhere, AWS_SHARED_CREDENTIALS_FILE: nowhere, AWS_EC2_METADATA_DISABLED: 'true' };
 }
 
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'chapter-8-checks-'));
+/** Where the dev package is built: a temporary folder, made on first use and removed after the checks. */
+let scratch: string | undefined;
 let packaging: { status: number | null; output: string } | undefined;
 
 /** The dev package, built on first use (about 20 s), or the failure that says why there is none. */
 function devPackage(): Package {
+  scratch ??= mkdtempSync(path.join(os.tmpdir(), 'chapter-8-checks-'));
   const dir = path.join(scratch, STAGE);
   packaging ??= runScript('package', ['--stage', STAGE, '--out', dir], { env: withoutAws() });
   // Exit code 1 with "Over budget" is a finished package whose zips are too big: the budget check says which.
@@ -105,7 +107,7 @@ function permissionsOf(pkg: Package, name: string, fn: Json): string[] {
 }
 
 describe('Chapter 8: deploy', () => {
-  after(() => rmSync(scratch, { recursive: true, force: true }));
+  after(() => scratch && rmSync(scratch, { recursive: true, force: true }));
 
   check(
     `npm run package -- --stage ${STAGE} builds the dev package without any AWS account`,

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The size budget of the functions' zips. final/bundle-budget.json records each function's zip
+ * The size budget of the functions' zips. The app's bundle-budget.json records each function's zip
  * size as measured when it was last recorded; a zip that grows past LIMIT_FACTOR times that size
  * fails the deploy tests (final/test/deploy) and is flagged by `npm run package`. A bundle that
  * doubles has almost always pulled in something by accident (a whole SDK, a test helper), and

@@ -4,7 +4,7 @@
  *
  *   npm run deploy -- --stage dev [--package DIR] [--function NAME] [--rollback] [--region us-east-1] [--dry-run]
  *
- * = `serverless deploy --stage dev --package DIR` (DIR defaults to final/.serverless-<stage>).
+ * = `serverless deploy --stage dev --package DIR` (DIR defaults to the app's .serverless-<stage>).
  *
  * Why the whole stack even when one function changed (--function): a function's API Gateway
  * route, its permission to be invoked and the REST API's deployment (the snapshot API Gateway

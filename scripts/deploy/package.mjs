@@ -6,7 +6,7 @@
  *
  * = `serverless package --stage dev --package DIR`: one zip per function (bundled, tree-shaken
  * and minified by esbuild), the CloudFormation template, and serverless-state.json, in DIR
- * (default final/.serverless-<stage>). No AWS account or credentials are needed: the template
+ * (default: the app's .serverless-<stage>). No AWS account or credentials are needed: the template
  * refers to account-specific things (ARNs, VPC ids) only through CloudFormation expressions.
  * `npm run deploy -- --stage dev --package DIR` then deploys exactly these files.
  *
@@ -14,7 +14,7 @@
  * so that `npm run deploy` can refuse to replace a newer commit with it (promotion.mjs). The
  * commit is read before packaging, so that what serverless writes does not count as a change.
  *
- * Afterwards it prints each function's zip size against final/bundle-budget.json and fails if
+ * Afterwards it prints each function's zip size against the app's bundle-budget.json and fails if
  * one is over budget; --record-budget records the measured sizes as the new budget instead.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
@@ -68,7 +68,7 @@ export async function main(argv, { log = console.log, serverless = runServerless
   const sizes = zipSizes(out);
   if (options['record-budget'] === true) {
     writeBudget(sizes, options.stage);
-    log(`Recorded the zip sizes of ${Object.keys(sizes).length} functions in final/bundle-budget.json.`);
+    log(`Recorded the zip sizes of ${Object.keys(sizes).length} functions in bundle-budget.json.`);
     return 0;
   }
   const rows = compareWithBudget(sizes, readBudget());

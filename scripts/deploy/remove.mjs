@@ -66,7 +66,7 @@ export async function main(argv, dependencies = {}) {
   const { serverless = runServerless, log = console.log } = dependencies;
 
   if (stageSettings(stage)['tables']?.['deletionPolicy'] === 'Retain') {
-    log(`The tables of ${stage} are kept (DeletionPolicy Retain): they will be listed below. Deleting them is a manual step (final/README.md).`);
+    log(`The tables of ${stage} are kept (DeletionPolicy Retain): they will be listed below. Deleting them is a manual step: see Deploy to AWS on the workshop's site (npm run docs).`);
   }
   const status = serverless(['remove', '--stage', stage, '--region', region], { dryRun, log });
   if (status !== 0) return status;

@@ -7,7 +7,8 @@
  * - ESLint on the staged JavaScript and TypeScript files;
  * - the unit tests of each function whose folder has staged changes (with the shared code's
  *   tests, as its pipeline runs them), or the whole unit suite when shared code changed;
- * - `npm run pipelines:check` when a pipeline file, serverless.yml or a package.json changed.
+ * - `npm run pipelines:check` when a pipeline file, serverless.yml or a package.json changed:
+ *   the repository's (final/'s pipelines), and a chapter's when its chapter.pipelines.yaml changed.
  *
  * It checks the files as they are on disk, which is what is staged unless you staged only part
  * of a file. Skip it once with `git commit --no-verify`; the pipelines run everything anyway.
@@ -69,6 +70,11 @@ export function planChecks(staged, unitTestsOf) {
 
   if (staged.some((file) => /\.gocd\.ya?ml$|(^|\/)serverless\.yml$|(^|\/)package\.json$/.test(file))) {
     checks.push({ name: 'pipelines check', args: ['run', 'pipelines:check'] });
+  }
+  // A chapter's pipelines describe the app in its folder: checked there (npm run pipelines:check).
+  const chapterPipelines = new Set(staged.map((file) => /^(.+)\/chapter\.pipelines\.yaml$/.exec(file)?.[1]).filter((folder) => folder !== undefined));
+  for (const folder of [...chapterPipelines].sort()) {
+    checks.push({ name: `pipelines check of ${folder}`, args: ['run', 'pipelines:check', '-w', folder] });
   }
   return checks;
 }

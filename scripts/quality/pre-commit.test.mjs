@@ -30,6 +30,10 @@ describe('pre-commit: what the hook runs for the staged files', () => {
     assert.deepEqual(plan(['final/serverless.yml']), ['npm run pipelines:check']);
   });
 
+  it('checks a chapter\'s pipelines in its folder when its chapter.pipelines.yaml changed', () => {
+    assert.deepEqual(plan(['chapters/09-pipelines/chapter.pipelines.yaml']), ['npm run pipelines:check -w chapters/09-pipelines']);
+  });
+
   it('runs nothing for documentation only', () => {
     assert.deepEqual(plan(['PIPELINES.md']), []);
   });

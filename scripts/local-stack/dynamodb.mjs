@@ -11,7 +11,8 @@ import dynalite from 'dynalite';
 
 /**
  * @typedef {{ Type: string, Properties?: Record<string, any> }} CloudFormationResource
- * @typedef {{ endpoint: string, close: () => Promise<void> }} RunningDynamoDB
+ * @typedef {{ endpoint: string, close: () => Promise<void>, unref: () => void }} RunningDynamoDB
+ *   unref: let the process end while dynalite still listens (as long as nothing else keeps it)
  */
 
 /**
@@ -31,6 +32,7 @@ export async function startDynamoDB({ port = 0, path } = {}) {
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     close: () => new Promise((resolve) => server.close(() => resolve(undefined))),
+    unref: () => void server.unref(),
   };
 }
 

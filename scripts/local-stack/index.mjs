@@ -26,7 +26,7 @@ import { createTables, startDynamoDB } from './dynamodb.mjs';
 import { gatewayResponses, startGatewayProxy } from './gateway.mjs';
 import { writeHandlerWrappers } from './handlers.mjs';
 import { hideOutput } from './output.mjs';
-import { freePort } from './ports.mjs';
+import { freePort, portIsFree } from './ports.mjs';
 import { apiPaths } from './routes.mjs';
 
 const HOST = '127.0.0.1';
@@ -59,7 +59,7 @@ async function localSigningKey(dbPath) {
 }
 
 export default class LocalStackPlugin {
-  /** @type {{ endpoint: string, close: () => Promise<void> } | undefined} */
+  /** @type {import('./dynamodb.mjs').RunningDynamoDB | undefined} */
   #dynamodb;
   /** @type {import('node:http').Server | undefined} */
   #proxy;
@@ -96,6 +96,11 @@ export default class LocalStackPlugin {
     const resources = service.resources?.Resources ?? {};
     const dbPath = process.env['LOCAL_DB_PATH'] ? path.resolve(process.env['LOCAL_DB_PATH']) : undefined;
     this.#port = Number(process.env['PORT'] ?? 3000);
+    // Before anything starts, so that the learner gets one line with the fix and the prompt back.
+    if (!(await portIsFree(this.#port, HOST))) {
+      const ServerlessError = this.#serverless.classes?.Error ?? Error;
+      throw new ServerlessError(`Port ${this.#port} is taken: another program listens there (another npm start, or serve in another terminal?). Stop it, or start on another port: PORT=${this.#port + 1} npm start`);
+    }
 
     const givenEndpoint = process.env['DYNAMODB_ENDPOINT'];
     this.#dynamodb = givenEndpoint ? undefined : await startDynamoDB(dbPath ? { path: dbPath } : {});
@@ -146,6 +151,11 @@ export default class LocalStackPlugin {
       responses: gatewayResponses(resources),
       api: this.#api,
     });
+    // Neither the proxy nor dynalite keeps the process alive on its own: serverless-offline's
+    // servers do while the stack runs. So when a later step fails (esbuild cannot find a
+    // handler, say), the error is printed and the command ends instead of hanging.
+    this.#proxy.unref();
+    this.#dynamodb?.unref();
   }
 
   /** Points serverless-offline at the handlers' stand-ins (handlers.mjs) instead of the bundles. */

@@ -16,3 +16,17 @@ export function freePort() {
     });
   });
 }
+
+/**
+ * Whether a TCP port can be listened on at this address right now.
+ * @param {number} port
+ * @param {string} host
+ * @returns {Promise<boolean>}
+ */
+export function portIsFree(port, host) {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, host, () => probe.close(() => resolve(true)));
+  });
+}

@@ -1,39 +1,79 @@
 // @ts-check
 /**
- * `npm test` at the repository root: everything, in the order that fails fastest.
+ * `npm test` at the repository root: everything, two steps at a time (most of the time a step
+ * waits on a local stack, a browser or bcrypt, so two keep this 2-core machine busy without
+ * starving either):
  *
  *   npm test                              the whole suite (what CI runs)
- *   npm test -- --function createSession  one function's tests plus the shared code's
+ *   npm test -- --function createSession  one function's tests plus the shared code's, and the checks
+ *   npm test -- --serial                  one step at a time
  *
- * Each step is an npm script, so any step can also be run alone (`npm run lint`).
+ * Each step is an npm script, so any step can also be run alone (`npm run lint`). Its output is
+ * kept while it runs and printed whole when it ends, so that two steps never interleave.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
-const forwarded = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const serial = argv.includes('--serial');
+const forwarded = argv.filter((word) => word !== '--serial');
 const oneFunction = forwarded.some((word) => word.startsWith('--function'));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-/** @type {[string, string[]][]} */
-const steps = [
-  ['type-check', ['run', 'typecheck']],
-  ['lint', ['run', 'lint']],
-  // The tooling's own tests do not depend on any one function: a function's run skips them.
-  ...(oneFunction ? [] : /** @type {[string, string[]][]} */ ([['tooling tests', ['run', 'test:tooling']]])),
-  ['pipelines check', ['run', 'pipelines:check']],
-  ['workspace tests', ['test', '--workspaces', '--if-present', ...(forwarded.length ? ['--', ...forwarded] : [])]],
-];
+/** @typedef {{ name: string, args: string[] }} Step */
 
-const results = [];
-for (const [name, args] of steps) {
-  console.log(`\n━━ ${name}: npm ${args.join(' ')}`);
+/** @type {Step[]} in the order they start: the slowest first, so that the quick ones fill the gaps */
+const steps = oneFunction
+  ? [
+      { name: 'type-check', args: ['run', 'typecheck'] },
+      { name: 'lint', args: ['run', 'lint'] },
+      { name: 'pipelines check', args: ['run', 'pipelines:check'] },
+      { name: 'final/', args: ['test', '-w', 'final', '--', ...forwarded] },
+    ]
+  : [
+      { name: 'chapters: declared changes and the chain', args: ['run', 'chapters:check'] },
+      { name: 'final/', args: ['test', '-w', 'final'] },
+      { name: 'tooling tests', args: ['run', 'test:tooling'] },
+      { name: 'website: pages and their commands', args: ['run', 'test:docs'] },
+      { name: 'website: in the browser', args: ['run', 'test:site'] },
+      { name: 'type-check', args: ['run', 'typecheck'] },
+      { name: 'lint', args: ['run', 'lint'] },
+      { name: 'pipelines check', args: ['run', 'pipelines:check'] },
+    ];
+
+/**
+ * @param {Step} step
+ * @returns {Promise<{ name: string, passed: boolean, seconds: number }>}
+ */
+function run(step) {
   const started = Date.now();
-  const { status } = spawnSync(npm, args, { stdio: 'inherit' });
-  results.push({ name, passed: status === 0, seconds: (Date.now() - started) / 1000 });
-  if (status !== 0) break;
+  console.log(`▶ ${step.name}: npm ${step.args.join(' ')}`);
+  return new Promise((resolve) => {
+    const child = spawn(npm, step.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.once('close', (code) => {
+      const seconds = (Date.now() - started) / 1000;
+      const passed = code === 0;
+      console.log(`\n━━ ${passed ? '✔' : '✖'} ${step.name} (${seconds.toFixed(1)} s): npm ${step.args.join(' ')}\n${output.trimEnd()}\n`);
+      resolve({ name: step.name, passed, seconds });
+    });
+  });
 }
 
-console.log('\n━━ summary');
-for (const { name, passed, seconds } of results) console.log(`${passed ? '✔' : '✖'} ${name} (${seconds.toFixed(1)} s)`);
+const started = Date.now();
+const queue = [...steps];
+/** @type {{ name: string, passed: boolean, seconds: number }[]} */
+const results = [];
+const worker = async () => {
+  for (let step = queue.shift(); step; step = queue.shift()) results.push(await run(step));
+};
+await Promise.all(Array.from({ length: serial ? 1 : 2 }, worker));
+
+console.log('━━ summary');
+for (const { name, passed, seconds } of steps.map((step) => results.find((result) => result.name === step.name) ?? { name: step.name, passed: false, seconds: 0 })) {
+  console.log(`${passed ? '✔' : '✖'} ${name} (${seconds.toFixed(1)} s)`);
+}
 const failed = results.filter((result) => !result.passed).length;
-console.log(`steps: ${results.length - failed} passed, ${failed} failed`);
+console.log(`steps: ${results.length - failed} passed, ${failed} failed, in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 process.exit(failed === 0 ? 0 : 1);

@@ -11,13 +11,17 @@
  *                           be followed by an output block: the test waits for that output
  *   ```text output          what the run block before it prints: each line must appear in its
  *                           output, in order (other lines may come between; "…" matches anything)
- *   ```sh needs=aws         commands that cannot run here (needs=aws, gocd or docker): the test
- *                           checks that every npm script they name exists
+ *   ```sh needs=aws         commands that cannot run here (needs=aws, gocd or docker) or that take
+ *                           minutes (needs=time): the test checks that every npm script they name exists
  *   ```sh verify            `npm run workshop -- verify`: a chapter's checks on the learner's
  *                           workspace. The docs test does not run them page by page (the chain
  *                           in npm test runs every chapter's checks, and they take minutes); the
  *                           output after it is <VerifyOutput />, rendered from the checks, and the
  *                           docs test runs one real verify to prove that rendering
+ *   ```sh chain             a command the chapter's own checks run (a pipeline run, say): too slow
+ *                           to run again here, and run by the chain in npm test. On a chapter's
+ *                           page the build checks that a check of the chapter names the command
+ *                           (remark-chapter-page.mjs); the docs test, that its npm scripts exist
  *   generated blocks        what a build plugin puts on a page from the repository (<VerifyOutput />,
  *                           <ChapterArchitecture />: remark-chapter-page.mjs)
  *
@@ -33,8 +37,12 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 
-/** What a `needs=` block may need: one word per thing this machine (and CI) does not have. */
-export const NEEDS = ['aws', 'gocd', 'docker'];
+/**
+ * What a `needs=` block may need: one word per thing this machine (and CI) does not have, and
+ * `time` for a command that needs nothing else but minutes of it (a benchmark, a long load test,
+ * a suite that npm test runs in its own step already).
+ */
+export const NEEDS = ['aws', 'gocd', 'docker', 'time'];
 const SHELLS = ['sh', 'bash'];
 
 /**
@@ -42,7 +50,8 @@ const SHELLS = ['sh', 'bash'];
  * @typedef {{kind: 'run' | 'background', code: string, line: number, output?: {text: string, line: number}}} RunStep
  * @typedef {{kind: 'needs', reason: string, code: string, line: number}} NeedsStep
  * @typedef {{kind: 'verify', code: string, line: number}} VerifyStep
- * @typedef {RunStep | NeedsStep | VerifyStep} Step
+ * @typedef {{kind: 'chain', code: string, line: number}} ChainStep
+ * @typedef {RunStep | NeedsStep | VerifyStep | ChainStep} Step
  */
 
 /** What a `verify` block may hold: the learner's verify, of the current chapter or a named one. */
@@ -65,7 +74,7 @@ export function parseMeta(meta) {
 
 const HOW =
   'Show code with <CodeFile path="final/…" region="…" />; tag shell blocks `run`, `run background` (followed by a ```text output block), ' +
-  `\`needs=${NEEDS.join('|')}\` or \`verify\`; tag sample output \`text output\` after the run block that prints it.`;
+  `\`needs=${NEEDS.join('|')}\`, \`verify\` or \`chain\`; tag sample output \`text output\` after the run block that prints it.`;
 
 /**
  * Checks a page's code blocks, in page order, and returns what the docs test must do.
@@ -103,6 +112,11 @@ export function checkBlocks(blocks, fail) {
       const other = commandsOf(block.value).find((command) => !VERIFY_COMMAND.test(command));
       if (other !== undefined || commandsOf(block.value).length === 0) fail(`a \`verify\` block holds \`npm run workshop -- verify\` only (found: ${other ?? 'nothing'}); tag other commands \`run\` or \`needs=…\``, block);
       steps.push({ kind: 'verify', code: block.value, line });
+      lastRun = undefined;
+      continue;
+    }
+    if (SHELLS.includes(lang) && meta['chain'] === true) {
+      steps.push({ kind: 'chain', code: block.value, line });
       lastRun = undefined;
       continue;
     }

@@ -15,13 +15,16 @@
  * - its slug is the route `workshop verify` prints (/chapters/03-log-in), and its title and
  *   sidebar label are the chapter's number and title;
  * - it has a level-2 heading for each of chapter.json's `sections`, in that order, and no other
- *   heading with the same anchor: each check's "See '<section>' in chapter N" lands there.
+ *   heading with the same anchor: each check's "See '<section>' in chapter N" lands there;
+ * - each command of a ```sh chain block (a command too slow for the docs test, which the
+ *   chapter's checks run) is named by a check of the chapter: `npm run pipeline -- ping …`.
  */
 import path from 'node:path';
 import { anchorOf } from '@session-api/workshop/verify';
 import { visit } from 'unist-util-visit';
 import { GOING_FURTHER, appChanges, architecture, checkMessages, checkTitles, pageSubject, quotesACheck, verifyOutput } from '../lib/chapter-pages.mjs';
 import { duration } from '../lib/chapters.mjs';
+import { commandsOf, parseMeta } from '../lib/code-blocks.mjs';
 
 /** How the page shows the folder `verify` checks: the learner's workspace, wherever it is. */
 export const WORKSPACE_SHOWN = '…/workspace';
@@ -64,6 +67,7 @@ export default function remarkChapterPage({ repoRoot }) {
   return async (tree, file) => {
     const name = path.basename(file.path ?? '', path.extname(file.path ?? ''));
     const subject = pageSubject(repoRoot, name);
+    checkChainBlocks(tree, file, subject?.chapter);
     /** @type {{node: any, index: number, parent: any}[]} */
     const found = [];
     visit(tree, (node, index, parent) => {
@@ -91,9 +95,12 @@ export default function remarkChapterPage({ repoRoot }) {
           if (!chapter) file.fail('<ChapterIntro /> shows a chapter\'s time and goals: final/ has none', node);
           replacement = intro(/** @type {NonNullable<typeof chapter>} */ (chapter), (await checkTitles(/** @type {NonNullable<typeof chapter>} */ (chapter))).length);
           break;
-        case 'ChapterArchitecture':
-          replacement = [{ type: 'code', lang: 'mermaid', value: architecture(repoRoot, dir, previous?.dir) }];
+        case 'ChapterArchitecture': {
+          const diagram = architecture(repoRoot, dir, previous?.dir);
+          replacement = [{ type: 'code', lang: 'mermaid', value: diagram }];
+          if (/\n {2}class \S+ new$/.test(diagram)) replacement.push(paragraph([{ type: 'emphasis', children: [text(`Highlighted: what ${chapter ? 'this chapter' : 'final/'} adds.`)] }]));
           break;
+        }
         case 'ChapterChanges':
           replacement = changes(appChanges(previous?.dir, dir), previous);
           break;
@@ -119,6 +126,27 @@ export default function remarkChapterPage({ repoRoot }) {
       parent.children.splice(index, 1, ...replacement);
     }
   };
+}
+
+/**
+ * A `chain` block is not run by the docs test because the chapter's checks run it: each of its
+ * commands (but `cd`) must be named by a check of the chapter, at least up to the first word
+ * after `--`, so that the page cannot show a command nothing runs.
+ * @param {Root} tree @param {import('vfile').VFile} file @param {import('../lib/chapter-pages.mjs').Chapter | undefined} chapter
+ */
+function checkChainBlocks(tree, file, chapter) {
+  visit(tree, 'code', (node) => {
+    if (!['sh', 'bash'].includes(node.lang ?? '') || parseMeta(node.meta)['chain'] !== true) return;
+    if (!chapter) file.fail('a `chain` block shows a command a chapter\'s checks run: it belongs on that chapter\'s page', node);
+    const texts = checkMessages(/** @type {NonNullable<typeof chapter>} */ (chapter));
+    for (const command of commandsOf(node.value).filter((line) => !/^cd\s/.test(line))) {
+      const words = command.split(/\s+/);
+      const dashes = words.indexOf('--');
+      const shortest = dashes >= 0 ? Math.min(words.length, dashes + 2) : words.length;
+      const named = words.some((_, index) => index + 1 >= shortest && texts.some((text) => text.includes(words.slice(0, index + 1).join(' '))));
+      if (!named) file.fail(`\`${command}\`: no check of chapter ${chapter?.number} runs this command, so a \`chain\` block cannot show it (tag it \`run\`, or \`needs=…\`)`, node);
+    }
+  });
 }
 
 /**

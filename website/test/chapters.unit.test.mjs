@@ -196,6 +196,16 @@ describe('chapter pages: the build refuses a page that drifts from its chapter',
     await assert.rejects(build(`${sections}\n<CheckFailure quote="ping is not feeling well" />\n`), /no check of chapter 1 fails with this text/);
   });
 
+  it('fails on a `chain` block whose command no check of the chapter runs', async () => {
+    const chain = (/** @type {string} */ command) => `${sections}\n\`\`\`sh chain\ncd workspace\n${command}\n\`\`\`\n`;
+    const nine = /** @type {(typeof chapters)[number]} */ (chapters.find((candidate) => candidate.number === 9));
+    const front = { slug: nine.page, title: `Chapter 9: ${nine.title}`, sidebar_label: `9. ${nine.title}` };
+    const nineSections = nine.sections.map((section) => `## ${section}\n`).join('\n');
+    assert.ok(await build(`${nineSections}\n\`\`\`sh chain\nnpm run pipeline -- ping --until code-coverage --working-tree\n\`\`\`\n`, front, nine.folder));
+    await assert.rejects(build(chain('npm run pipeline -- ping')), /no check of chapter 1 runs this command/);
+    await assert.rejects(build(`${nineSections}\n\`\`\`sh chain\nnpm run pipeline -- createUser\n\`\`\`\n`, front, nine.folder), /no check of chapter 9 runs this command/);
+  });
+
   it('fails on a chapter part on a page that is no chapter\'s', async () => {
     await assert.rejects(build('<VerifyOutput />\n', {}, 'setup'), /belongs on a chapter's page/);
   });

@@ -150,6 +150,10 @@ describe('code blocks: the tags', () => {
     assert.throws(() => check([block('text', '', 'some output')]), /neither shown from a file/);
   });
 
+  it('takes a `chain` block (a command the chapter\'s checks run), and does not run it', () => {
+    assert.deepEqual(check([block('sh', 'chain', 'cd workspace\nnpm run pipeline -- ping', 2)]), [{ kind: 'chain', code: 'cd workspace\nnpm run pipeline -- ping', line: 2 }]);
+  });
+
   it('refuses an output block that follows no run block, or a second one', () => {
     assert.throws(() => check([block('text', 'output', 'x')]), /does not follow a `run` block/);
     assert.throws(() => check([block('sh', 'run'), block('text', 'output', 'x'), block('text', 'output', 'y')]), /does not follow a `run` block/);
@@ -161,7 +165,7 @@ describe('code blocks: the tags', () => {
   });
 
   it('refuses an unknown reason and an unknown tag', () => {
-    assert.throws(() => check([block('sh', 'needs=kubernetes')]), /needs=kubernetes: say what it needs with one of aws, gocd, docker/);
+    assert.throws(() => check([block('sh', 'needs=kubernetes')]), /needs=kubernetes: say what it needs with one of aws, gocd, docker, time/);
     assert.throws(() => check([block('sh', 'run quickly')]), /unknown tag quickly/);
   });
 

@@ -218,7 +218,10 @@ export function missingOutput(actual, expected) {
  * @returns {Step[]}
  */
 export function pageSteps(source, where) {
-  const tree = unified().use(remarkParse).use(remarkMdx).parse(source);
+  // A heading's own anchor, `## Title {#anchor}`, is Docusaurus's syntax, not an MDX expression:
+  // Docusaurus takes it out before MDX parses the page, and so does this (lines stay where they are).
+  const withoutHeadingIds = source.replace(/^(#{1,6}[ \t].*?)[ \t]*\{#[\w-]+\}[ \t]*$/gm, '$1');
+  const tree = unified().use(remarkParse).use(remarkMdx).parse(withoutHeadingIds);
   /** @type {CodeNode[]} */
   const blocks = [];
   visit(tree, 'code', (node) => {

@@ -176,6 +176,8 @@ describe('code blocks: the tags', () => {
       { kind: 'needs', reason: 'gocd', code: 'npm run gocd:up', line: 13 },
     ]);
     assert.throws(() => pageSteps('text\n\n```js\nx()\n```\n', 'page.mdx'), /^Error: page\.mdx:3: /);
+    // Docusaurus's heading anchors are no MDX expression.
+    assert.deepEqual(pageSteps('## Port taken {#port-taken}\n\n```sh run\nnpm start\n```\n', 'page.mdx'), [{ kind: 'run', code: 'npm start', line: 3 }]);
   });
 });
 

@@ -19,7 +19,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadChapters, repositoryRoot } from './chapters.mjs';
+import { CHAPTER_METADATA, loadChapters, NOT_APP_FILES, repositoryRoot } from './chapters.mjs';
 
 /**
  * @typedef {{ file: string, outcome: 'updated' | 'conflict' | 'unchanged', conflicts?: number }} SyncResult
@@ -34,14 +34,15 @@ function git(root, args) {
 }
 
 /**
- * The files of final/ that differ from REV (committed since, or not committed yet), relative to
- * final/, that existed at REV.
+ * The files of final/'s app that differ from REV (committed since, or not committed yet),
+ * relative to final/, that existed at REV. A README.md is not the app: each chapter has its own.
  * @param {string} root
  * @param {string} since
  */
 export function changedInFinal(root, since) {
   const names = git(root, ['diff', '--name-only', '--diff-filter=M', since, '--', 'final/']).split('\n').filter(Boolean);
-  return names.map((name) => name.slice('final/'.length));
+  const notApp = new Set([...CHAPTER_METADATA, ...NOT_APP_FILES]);
+  return names.map((name) => name.slice('final/'.length)).filter((relative) => !notApp.has(relative.split('/')[0] ?? ''));
 }
 
 /**

@@ -40,6 +40,8 @@ describe('chapters:sync', function () {
     write('final/src/greet.ts', original);
     for (const folder of ['01-same', '02-other', '03-more']) write(`chapters/${folder}/chapter.json`, JSON.stringify({ title: folder, minutes: 5 }));
     write('chapters/01-same/src/greet.ts', original);
+    write('final/README.md', 'final/\'s guide');
+    write('chapters/01-same/README.md', 'final/\'s guide');
     // The same comment line, rewritten in this chapter: the change cannot merge there.
     const other = original.replace('  // Say hello.', '  // Greet the caller.');
     write('chapters/02-other/src/greet.ts', other);
@@ -50,6 +52,8 @@ describe('chapters:sync', function () {
     git(root, ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '--quiet', '-m', 'start']);
 
     write('final/src/greet.ts', original.replace('  // Say hello.', '  // Say hello, politely.'));
+    // A README is not the app: each chapter has its own, never merged with final/'s.
+    write('final/README.md', 'final/\'s guide, rewritten');
     const otherBefore = read('chapters/02-other/src/greet.ts');
     const results = syncChapters({ root });
 

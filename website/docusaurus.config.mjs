@@ -15,6 +15,7 @@ import remarkChapterPage from './plugins/remark-chapter-page.mjs';
 import remarkCheckedCode from './plugins/remark-checked-code.mjs';
 import remarkCodeFile from './plugins/remark-code-file.mjs';
 import leanCommonChunk from './plugins/lean-common-chunk.mjs';
+import sourceDependencies from './plugins/source-dependencies.mjs';
 import workshopChapters from './plugins/workshop-chapters.mjs';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -75,7 +76,7 @@ const config = {
       },
     ],
   ],
-  plugins: [[workshopChapters, { repoRoot }], leanCommonChunk],
+  plugins: [[workshopChapters, { repoRoot }], [sourceDependencies, { repoRoot }], leanCommonChunk],
 
   themeConfig: /** @type {import('@docusaurus/preset-classic').ThemeConfig} */ ({
     colorMode: { respectPrefersColorScheme: true },

@@ -15,6 +15,7 @@ import remarkChapterPage from './plugins/remark-chapter-page.mjs';
 import remarkCheckedCode from './plugins/remark-checked-code.mjs';
 import remarkCodeFile from './plugins/remark-code-file.mjs';
 import leanCommonChunk from './plugins/lean-common-chunk.mjs';
+import repositoryFacts from './plugins/repository-facts.mjs';
 import sourceDependencies from './plugins/source-dependencies.mjs';
 import workshopChapters from './plugins/workshop-chapters.mjs';
 
@@ -76,7 +77,7 @@ const config = {
       },
     ],
   ],
-  plugins: [[workshopChapters, { repoRoot }], [sourceDependencies, { repoRoot }], leanCommonChunk],
+  plugins: [[workshopChapters, { repoRoot }], [repositoryFacts, { repoRoot }], [sourceDependencies, { repoRoot }], leanCommonChunk],
 
   themeConfig: /** @type {import('@docusaurus/preset-classic').ThemeConfig} */ ({
     colorMode: { respectPrefersColorScheme: true },

@@ -25,8 +25,9 @@ import { CHROMIUM_ARGS, REPO_ROOT, WEBSITE, chromiumPath, ensureBuild, outsideFe
 
 /** What a reader types in the search box, and the page the first suggestion must open. */
 const SEARCHES = [
-  { query: 'port 3000 is taken', page: '/setup' },
-  { query: 'NAT gateway', page: '/from-2016-to-today' },
+  { query: 'port 3000 is taken', page: '/troubleshooting' },
+  { query: 'bad indentation of a mapping entry', page: '/troubleshooting' },
+  { query: 'x-koms-clientid', page: '/from-2016-to-today' },
   { query: 'refresh token reuse', page: '/chapters/05-refresh-and-log-out' },
   { query: 'least privilege', page: '/chapters/08-deploy' },
 ];

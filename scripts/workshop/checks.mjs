@@ -274,6 +274,27 @@ export async function warmUp(count, send) {
   }
 }
 
+/**
+ * Sends `count` requests at the same moment, for a check of what the app does under a race, and
+ * returns their answers. A request that a busy machine could not answer in time (a 5xx of the
+ * local gateway) says nothing about the race and may even have done its work, so such a round
+ * is played again from the start, with new data, at most three times. `round` prepares one round
+ * (a fresh account, session or email) and returns the request to send, given its index.
+ * @param {number} count
+ * @param {() => Promise<(index: number) => Promise<Answer>> | ((index: number) => Promise<Answer>)} round
+ * @returns {Promise<Answer[]>}
+ */
+export async function simultaneously(count, round) {
+  /** @type {Answer[]} */
+  let answers = [];
+  for (let attempt = 1; attempt <= 3; attempt += 1) {
+    const send = await round();
+    answers = await Promise.all(Array.from({ length: count }, (_, index) => send(index)));
+    if (answers.every((answer) => answer.status < 500)) return answers;
+  }
+  return answers;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The app's own files.
 

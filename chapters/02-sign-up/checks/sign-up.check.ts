@@ -3,7 +3,7 @@
  * problem documents. Run them with `npm run workshop -- verify` (or `npm test` in this folder).
  */
 import assert from 'node:assert/strict';
-import { api, call, check, expectAppTestsPass, expectProblem, expectStatus, newEmail, PASSWORD, warmUp } from '@session-api/workshop/checks';
+import { api, call, check, expectAppTestsPass, expectProblem, expectStatus, newEmail, PASSWORD, simultaneously, warmUp } from '@session-api/workshop/checks';
 
 const signUp = (email: string, password = PASSWORD) => call('POST', '/user', { json: { email, password }, clientId: true });
 const ROUTE_MISSING = { 404: 'the route is not in serverless.yml yet' };
@@ -84,8 +84,10 @@ describe('Chapter 2: sign up', () => {
     async () => {
       // Twenty requests refused before any hashing (an empty body) warm twenty workers first.
       await warmUp(20, () => call('POST', '/user', { json: {}, clientId: true }));
-      const email = newEmail();
-      const answers = await Promise.all(Array.from({ length: 20 }, (_, index) => signUp(index % 2 === 0 ? email : email.toUpperCase())));
+      const answers = await simultaneously(20, () => {
+        const email = newEmail();
+        return (index) => signUp(index % 2 === 0 ? email : email.toUpperCase());
+      });
       for (const answer of answers) if (answer.status !== 201 && answer.status !== 409) expectStatus(answer, 409, ROUTE_MISSING);
       const created = answers.filter((answer) => answer.status === 201).length;
       assert.equal(created, 1, `${created} of 20 simultaneous sign-ups with one email succeeded: exactly one may`);

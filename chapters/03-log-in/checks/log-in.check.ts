@@ -10,11 +10,6 @@ import { api, appPackage, call, check, CLIENT_ID, expectAppTestsPass, expectProb
 const ROUTE_MISSING = { 404: 'the route is not in serverless.yml yet' };
 const logIn = (email: string, password = PASSWORD) => call('POST', '/session', { json: { email, password }, clientId: true });
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
 describe('Chapter 3: log in', () => {
   check(
     'POST /session logs in: 201 with a Bearer token pair, the access token for 900 s and the refresh token for 2592000 s',
@@ -130,7 +125,7 @@ describe('Chapter 3: log in', () => {
     async () => {
       const account = await newAccount();
       const timings = { wrong: [] as number[], unknown: [] as number[] };
-      for (let round = 0; round < 4; round += 1) {
+      for (let round = 0; round < 6; round += 1) {
         const wrong = await logIn(account.email, 'not the right password');
         const unknown = await logIn(newEmail(), 'not the right password');
         expectStatus(wrong, 401, ROUTE_MISSING);
@@ -140,7 +135,8 @@ describe('Chapter 3: log in', () => {
         timings.wrong.push(wrong.durationMs);
         timings.unknown.push(unknown.durationMs);
       }
-      const [wrong, unknown] = [median(timings.wrong), median(timings.unknown)];
+      // The fastest of each: the least a busy machine added to the work itself.
+      const [wrong, unknown] = [Math.min(...timings.wrong), Math.min(...timings.unknown)];
       assert.ok(unknown >= wrong * 0.5, `an unknown email was answered in ${unknown.toFixed(0)} ms, a wrong password in ${wrong.toFixed(0)} ms: the time tells which emails have an account`);
     },
   );

@@ -4,7 +4,7 @@
  * (or `npm test` in this folder).
  */
 import assert from 'node:assert/strict';
-import { call, check, CLIENT_ID, expectAppTestsPass, expectProblem, expectStatus, newSession, OTHER_CLIENT_ID, warmUp, type Answer } from '@session-api/workshop/checks';
+import { call, check, CLIENT_ID, expectAppTestsPass, expectProblem, expectStatus, newSession, OTHER_CLIENT_ID, simultaneously, type Answer, warmUp } from '@session-api/workshop/checks';
 
 const ROUTE_MISSING = { 404: 'the route is not in serverless.yml yet' };
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -71,10 +71,12 @@ describe('Chapter 5: refresh and log out', () => {
       ],
     },
     async () => {
-      const { tokens } = await newSession();
       // Five requests refused before any token work (an empty body) warm five workers first.
       await warmUp(5, () => call('PUT', '/session', { json: {}, clientId: true }));
-      const answers = await Promise.all(Array.from({ length: 5 }, () => refresh(tokens.refresh_token)));
+      const answers = await simultaneously(5, async () => {
+        const { tokens } = await newSession();
+        return () => refresh(tokens.refresh_token);
+      });
       for (const answer of answers) if (answer.status !== 200) expectRefused(answer, 'one refresh token sent 5 times at once');
       const succeeded = answers.filter((answer) => answer.status === 200).length;
       assert.equal(succeeded, 1, `${succeeded} of 5 simultaneous refreshes with one refresh token succeeded: exactly one may`);

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { api, call, check, CLIENT_ID, expectProblem, expectStatus, newAccount, newEmail, newSession, PASSWORD, warmUp, type Answer } from '@session-api/workshop/checks';
+import { api, call, check, CLIENT_ID, expectProblem, expectStatus, newAccount, newEmail, newSession, PASSWORD, simultaneously, type Answer, warmUp } from '@session-api/workshop/checks';
 
 /** The most failed log-ins per email and window (config/local.yml loginThrottle.maxFailures). */
 const MAX_FAILURES = 10;
@@ -66,8 +66,10 @@ describe('Chapter 6: hardening', () => {
       const throttled = newEmail();
       await throttle(throttled);
       await warmUp(20, () => logIn(throttled, wrongPassword()));
-      const email = newEmail();
-      const race = await Promise.all(Array.from({ length: 20 }, () => logIn(email, wrongPassword())));
+      const race = await simultaneously(20, () => {
+        const email = newEmail();
+        return () => logIn(email, wrongPassword());
+      });
       const statuses = race.map((answer) => answer.status).join(', ');
       const checked = race.filter((answer) => answer.status !== 429);
       assert.ok(checked.length <= MAX_FAILURES, `${checked.length} of 20 simultaneous log-ins were not refused with 429 (${statuses}): count each attempt before its password is checked, in one conditional write`);

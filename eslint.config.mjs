@@ -36,6 +36,14 @@ export default tseslint.config(
     },
   },
   {
+    // The chapters are ten copies of one growing app: one TypeScript program for all of them
+    // (chapters/tsconfig.json) instead of one per chapter makes linting them several times faster.
+    files: ['chapters/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: false, project: ['./chapters/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
     files: ['**/*.test.ts', '**/test/**/*.ts', 'chapters/*/checks/**/*.ts'],
     rules: {
       // sinon and proxyquire hand back loosely typed values; tests assert on them instead.

@@ -48,7 +48,8 @@ function run(step) {
   const started = Date.now();
   console.log(`▶ ${step.name}: npm ${step.args.join(' ')}`);
   return new Promise((resolve) => {
-    const child = spawn(npm, step.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // npm is a .cmd script on Windows, which only a shell can start (the arguments are fixed words).
+    const child = spawn(npm, step.args, { stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));

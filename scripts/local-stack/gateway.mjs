@@ -133,7 +133,8 @@ export function answerBeforeIntegration(api, responses, request) {
   if (headerBytes(request) > MAX_HEADER_BYTES) return headersTooLarge(responses);
   if (Number(request.headers['content-length'] ?? 0) > MAX_PAYLOAD_BYTES) return payloadTooLarge(responses);
   const path = findPath(api, request.url ?? '/');
-  if (!path) return undefined;
+  // No route at this path: API Gateway's answer, also for an app with no route yet (chapter 0).
+  if (!path) return noSuchMethod(responses);
   if (request.method === 'OPTIONS' && path.cors) {
     return { status: 200, headers: { 'Content-Type': 'application/json', ...preflightHeaders(path.cors, request.headers.origin) }, body: '' };
   }

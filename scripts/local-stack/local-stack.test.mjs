@@ -176,7 +176,7 @@ describe('local-stack', () => {
       assert.equal(answerBeforeIntegration(api, responses, request('POST', '/local/user', { 'Content-Length': String(MAX_PAYLOAD_BYTES) })), undefined);
     });
 
-    it('answers a preflight itself, and a method the path does not have as an unknown route', () => {
+    it('answers a preflight itself, and a path or a method the API does not have as an unknown route', () => {
       const preflight = answerBeforeIntegration(api, responses, request('OPTIONS', '/local/session', { Origin: 'https://attacker.example' }));
       assert.equal(preflight?.status, 200);
       assert.equal(preflight?.headers['Access-Control-Allow-Credentials'], undefined);
@@ -185,7 +185,10 @@ describe('local-stack', () => {
         assert.deepEqual([refused?.status, problem(refused).code], [404, 'not_found'], method);
       }
       assert.equal(answerBeforeIntegration(api, responses, request('GET', '/local/ping')), undefined, 'a route is passed on');
-      assert.equal(answerBeforeIntegration(api, responses, request('GET', '/local/nowhere')), undefined, 'serverless-offline answers unknown paths');
+      const nowhere = answerBeforeIntegration(api, responses, request('GET', '/local/nowhere'));
+      assert.deepEqual([nowhere?.status, problem(nowhere).code], [404, 'not_found'], 'a path no route has');
+      const noRoutes = answerBeforeIntegration([], responses, request('GET', '/local/ping'));
+      assert.deepEqual([noRoutes?.status, problem(noRoutes).code], [404, 'not_found'], 'an app with no route yet');
     });
 
     it('answers in API Gateway\'s default words when the service has no gateway response for it', () => {
@@ -266,14 +269,14 @@ describe('local-stack', () => {
     before(async () => {
       upstream = http.createServer((request, response) => {
         seenHeaders = request.headers;
-        if (request.url === '/refused') {
+        if (request.url === '/local/refused') {
           response.writeHead(401, { 'content-type': 'application/json', 'access-control-allow-origin': 'http://offline.example', [GATEWAY_RESPONSE_HEADER]: 'UNAUTHORIZED' });
           response.end('{"statusCode":401,"error":"Unauthorized","message":"Unauthorized"}');
         } else if (request.url === '/local/upload') {
           uploadedBytes = 0;
           request.on('data', (chunk) => (uploadedBytes += chunk.length));
           request.on('end', () => response.end('{}'));
-        } else if (request.url === '/problem') {
+        } else if (request.url === '/local/problem') {
           response.writeHead(409, { 'content-type': 'application/problem+json' });
           response.end('{"code":"email_taken"}');
         } else {
@@ -282,7 +285,9 @@ describe('local-stack', () => {
         }
       });
       await new Promise((resolve) => upstream.listen(0, '127.0.0.1', () => resolve(undefined)));
-      const api = apiPaths({ upload: { events: [{ http: { method: 'post', path: 'upload' } }] } }, 'local');
+      // The proxy passes on only what has a route, as API Gateway does.
+      const route = (/** @type {string} */ method, /** @type {string} */ path) => ({ events: [{ http: { method, path } }] });
+      const api = apiPaths({ ok: route('get', 'ok'), refused: route('get', 'refused'), problem: route('get', 'problem'), upload: route('post', 'upload') }, 'local');
       proxy = await startGatewayProxy({ port: 0, host: '127.0.0.1', target: new URL(`http://127.0.0.1:${portOf(upstream)}`), responses: gatewayResponses(resources), api });
     });
     after(async () => {
@@ -293,13 +298,13 @@ describe('local-stack', () => {
     const get = (/** @type {string} */ path, /** @type {Record<string, string>} */ headers = {}) => fetch(`http://127.0.0.1:${portOf(proxy)}${path}`, { headers });
 
     it('passes successful answers through untouched', async () => {
-      const response = await get('/ok');
+      const response = await get('/local/ok');
       assert.equal(response.status, 200);
       assert.deepEqual(await response.json(), { status: 'ok' });
     });
 
     it('replaces a gateway refusal with the gateway response, and hides the marker header', async () => {
-      const response = await get('/refused');
+      const response = await get('/local/refused');
       assert.equal(response.status, 401);
       assert.equal(response.headers.get('content-type'), 'application/problem+json');
       assert.equal(response.headers.get(GATEWAY_RESPONSE_HEADER), null);
@@ -312,7 +317,7 @@ describe('local-stack', () => {
     });
 
     it('keeps a function\'s own problem document', async () => {
-      const response = await get('/problem');
+      const response = await get('/local/problem');
       assert.equal(response.status, 409);
       assert.deepEqual(await response.json(), { code: 'email_taken' });
     });
@@ -350,7 +355,7 @@ describe('local-stack', () => {
     });
 
     it('removes serverless-offline\'s authorizer override header, which API Gateway does not have', async () => {
-      await get('/ok', { 'sls-offline-authorizer-override': '{"principalId":"someone-else"}', 'x-kept': 'yes' });
+      await get('/local/ok', { 'sls-offline-authorizer-override': '{"principalId":"someone-else"}', 'x-kept': 'yes' });
       assert.equal(seenHeaders['sls-offline-authorizer-override'], undefined);
       assert.equal(seenHeaders['x-kept'], 'yes');
     });

@@ -103,7 +103,8 @@ export function main(_argv = process.argv.slice(2)) {
   for (const check of checks) {
     const started = Date.now();
     console.log(`pre-commit ▶ ${check.name}`);
-    const result = spawnSync(check.node ? process.execPath : npm, check.args, { cwd: repoRoot, stdio: 'inherit' });
+    // npm is a .cmd script on Windows, which only a shell can start.
+    const result = spawnSync(check.node ? process.execPath : npm, check.args, { cwd: repoRoot, stdio: 'inherit', shell: !check.node && process.platform === 'win32' });
     if (result.status !== 0) {
       console.error(`pre-commit ✖ ${check.name} failed: fix it and commit again (or skip the hook once: git commit --no-verify)`);
       return 1;

@@ -205,6 +205,7 @@ export function expectStatus(answer, expected, whenInstead = {}) {
 
 /** @type {Record<number, string>} */
 const GENERIC_MEANINGS = {
+  403: 'API Gateway answers "Missing Authentication Token" for a route it does not have: is it in serverless.yml with this method and path?',
   404: 'the route does not exist: is it in serverless.yml with this method and path?',
   500: 'the function threw: read the terminal of the local stack (or the logs) for the error',
   502: 'the function crashed or answered something that is not an API Gateway response',
@@ -393,7 +394,8 @@ export function expectAppTestsPass(specs, what) {
  */
 export function runScript(script, args = [], { cwd = target(), env = process.env } = {}) {
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, ['run', script, ...(args.length ? ['--', ...args] : [])], { cwd, env: { ...env, FORCE_COLOR: '0' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  // npm is a .cmd script on Windows, which only a shell can start.
+  const result = spawnSync(npm, ['run', script, ...(args.length ? ['--', ...args] : [])], { cwd, env: { ...env, FORCE_COLOR: '0' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, shell: process.platform === 'win32' });
   return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
 }
 

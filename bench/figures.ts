@@ -1,6 +1,6 @@
 /**
  * One measured figure of the benchmark: the value, the floor it is compared with (the least the
- * same work could cost, or the reference named in README.md), their ratio, and a target ratio
+ * same work could cost, or the reference the Performance page names), their ratio, and a target ratio
  * where the project promises one. ratio = cost ÷ floor's cost, so for a rate (requests per
  * second) it is floor ÷ value: a ratio of 1 means "as cheap as the floor", whatever the unit.
  */

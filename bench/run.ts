@@ -1,12 +1,11 @@
 /**
- * `npm run bench`: measures the figures README.md explains, each against its floor, writes them
- * to results.json, prints them, and rewrites the results table of bench/README.md and
- * final/README.md. It exits with 1 if
- * a figure misses its target. Everything runs on this machine, on the loopback interface only:
- * about a minute on two cores.
+ * `npm run bench`: measures the figures the website's Performance page explains, each against its
+ * floor, writes them to results.json (the page is built from it: `npm run docs`) and prints
+ * them. It exits with 1 if a figure misses its target. Everything runs on this machine, on the
+ * loopback interface only: several minutes on two cores.
  *
  *   npm run bench              measure everything
- *   npm run bench -- --report  only rewrite the READMEs' tables from results.json
+ *   npm run bench -- --report  only print the table of results.json
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,7 +14,7 @@ import { measureAuthorizer } from './authorizer';
 import { measureColdStarts } from './cold-start';
 import { meetsTarget, type Figure, type Results } from './figures';
 import { measureHttp } from './http-figures';
-import { terminalTable, updateReadme } from './report';
+import { terminalTable } from './report';
 import { measureSite } from './site';
 import { startBenchStack, startDynaliteProcess } from './stack';
 import { measureTokenCheck } from './token-check';
@@ -24,8 +23,6 @@ import { measureVerify } from './verify';
 const RESULTS = path.join(__dirname, 'results.json');
 // The SDK's notice that its 2027 releases need Node 22 is noise here (test/setup.ts says why).
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-// The results table appears in both: the benchmark's own page, and the guide of the final app.
-const READMES = [path.join(__dirname, 'README.md'), path.join(__dirname, '..', 'final', 'README.md')];
 
 function machine(): string {
   const cpus = os.cpus();
@@ -82,7 +79,6 @@ async function main(): Promise<void> {
     writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
     progress(`done in ${Math.round((performance.now() - started) / 1000)} s: ${path.relative(process.cwd(), RESULTS)}`);
   }
-  for (const readme of READMES) updateReadme(readme, results);
   process.stdout.write(`\n${terminalTable(results)}`);
   const missed = results.figures.filter((row) => !meetsTarget(row));
   if (missed.length > 0) {

@@ -103,10 +103,14 @@ describe('the website\'s shell blocks, run in page order', function () {
     scratch = scratchCopy();
     port = await freePort();
     env = learnerEnvironment(port);
+    // What the commands leave in the temporary folder (a pipeline run's work folder, the local
+    // stack's workers) goes with the scratch copy, not into this machine's /tmp.
+    env['TMPDIR'] = mkdtempSync(path.join(os.tmpdir(), 'docs-run-tmp-'));
   });
 
   after(() => {
     if (scratch) rmSync(scratch, { recursive: true, force: true });
+    if (env?.['TMPDIR']) rmSync(env['TMPDIR'], { recursive: true, force: true });
   });
 
   it('finds shell blocks to run on the pages', () => {

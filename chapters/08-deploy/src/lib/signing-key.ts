@@ -4,7 +4,7 @@
  * SecureString (created by `npm run secrets:init`); `npm start` generates a fresh one for the
  * local stage. It is read once per cold start and kept as a KeyObject: jsonwebtoken converts a
  * string or Buffer key into a KeyObject on every call, which costs far more than the HMAC itself
- * (bench/README.md, token-check-jsonwebtoken-buffer-key).
+ * (bench/token-check.ts measures it; the figures: the Performance page, npm run docs).
  */
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';

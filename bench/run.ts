@@ -14,6 +14,7 @@ import { measureAuthorizer } from './authorizer';
 import { measureColdStarts } from './cold-start';
 import { meetsTarget, type Figure, type Results } from './figures';
 import { measureHttp } from './http-figures';
+import { measureInstalls } from './install';
 import { terminalTable } from './report';
 import { measureSite } from './site';
 import { startBenchStack, startDynaliteProcess } from './stack';
@@ -63,6 +64,9 @@ async function measure(): Promise<Results> {
 
   progress('website: size and first visits, in Chromium');
   figures.push(...(await measureSite()));
+
+  progress('npm install: a fresh clone with the website and without it (two installs)');
+  figures.push(...measureInstalls());
 
   progress('workshop verify: each chapter, against its checks run alone (several minutes)');
   figures.push(...(await measureVerify((message) => progress(`  ${message}`))));

@@ -19,10 +19,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { structuredPatch } from 'diff';
 import { CHAPTER_METADATA, loadChapters, NOT_APP_FILES, repositoryRoot } from './chapters.mjs';
 
 /**
- * @typedef {{ file: string, outcome: 'updated' | 'conflict' | 'unchanged', conflicts?: number }} SyncResult
+ * @typedef {{ file: string, outcome: 'updated' | 'conflict' | 'unchanged', conflicts?: number, holdsNoChangedLine?: boolean }} SyncResult
  */
 
 /**
@@ -69,6 +70,23 @@ export function mergeThreeWay(ours, base, theirs) {
 }
 
 /**
+ * Whether a chapter's file holds none of the lines a change of final/ takes out or rewrites. Where
+ * the merge fails, that often means the part of final/ comes in a later chapter (nothing to
+ * carry), but it can also mean the chapter rewrote those very lines: the conflict is still
+ * reported, with this as a clue for the person who looks at it.
+ * @param {string} ours the chapter's file
+ * @param {string} base final/'s file before the change
+ * @param {string} theirs final/'s file after it
+ */
+export function holdsNoChangedLine(ours, base, theirs) {
+  const rewritten = structuredPatch('base', 'theirs', base, theirs, '', '', { context: 0 })
+    .hunks.flatMap((hunk) => hunk.lines.filter((line) => line.startsWith('-')).map((line) => line.slice(1)))
+    .filter((line) => line.trim() !== '');
+  const lines = new Set(ours.split('\n'));
+  return rewritten.length > 0 && rewritten.every((line) => !lines.has(line));
+}
+
+/**
  * @param {{ root?: string, since?: string, dryRun?: boolean }} [options]
  * @returns {SyncResult[]}
  */
@@ -86,7 +104,7 @@ export function syncChapters({ root = repositoryRoot(), since = 'HEAD', dryRun =
       if (ours === theirs) continue;
       const merge = mergeThreeWay(ours, base, theirs);
       if ('conflicts' in merge) {
-        results.push({ file: shown, outcome: 'conflict', conflicts: merge.conflicts });
+        results.push({ file: shown, outcome: 'conflict', conflicts: merge.conflicts, holdsNoChangedLine: holdsNoChangedLine(ours, base, theirs) });
       } else if (merge.merged === ours) {
         results.push({ file: shown, outcome: 'unchanged' });
       } else {
@@ -105,7 +123,10 @@ export function main(argv) {
   const results = syncChapters({ since: values.since, dryRun });
   for (const result of results) {
     if (result.outcome === 'updated') console.log(`${dryRun ? 'would update' : 'updated'}  ${result.file}`);
-    if (result.outcome === 'conflict') console.log(`conflict  ${result.file}: ${result.conflicts} hunk(s) do not apply; left unchanged, carry the change by hand`);
+    if (result.outcome === 'conflict') {
+      const clue = result.holdsNoChangedLine ? ' (it holds none of the lines the change rewrites: if that part of final/ comes in a later chapter, there is nothing to carry)' : '';
+      console.log(`conflict  ${result.file}: ${result.conflicts} hunk(s) do not apply${clue}; left unchanged, carry the change by hand`);
+    }
   }
   const conflicts = results.filter((result) => result.outcome === 'conflict').length;
   const updated = results.filter((result) => result.outcome === 'updated').length;

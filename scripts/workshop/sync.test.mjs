@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadChapters } from './chapters.mjs';
-import { syncChapters } from './sync.mjs';
+import { holdsNoChangedLine, syncChapters } from './sync.mjs';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -65,6 +65,20 @@ describe('chapters:sync', function () {
     assert.equal(read('chapters/01-same/src/greet.ts'), read('final/src/greet.ts'));
     assert.match(read('chapters/03-more/src/greet.ts'), /Say hello, politely\.[\s\S]*export const later = 1;/);
     assert.equal(read('chapters/02-other/src/greet.ts'), otherBefore, 'a conflicting chapter file is left exactly as it was');
+    // It rewrote that line its own way, so it holds none of the lines the change rewrites: it gets
+    // the clue, and stays a conflict all the same (a person decides).
+    assert.equal(results.find((result) => result.outcome === 'conflict')?.holdsNoChangedLine, true);
+  });
+
+  it('tells a conflict where the chapter holds none of the rewritten lines from one where it holds them', () => {
+    const base = ['functions:', '  ping:', '    handler: ping', '# Maps: see the Performance page.', 'sourcemap: linked', ''].join('\n');
+    const theirs = base.replace('# Maps: see the Performance page.', '# Maps: bench/cold-start.ts measures them.');
+    // An earlier chapter, before source maps: the lines are not there at all.
+    assert.equal(holdsNoChangedLine(['functions:', '  ping:', '    handler: ping', ''].join('\n'), base, theirs), true);
+    // A chapter that holds the rewritten line, in a file that differs around it.
+    assert.equal(holdsNoChangedLine(['functions: {}', '# Maps: see the Performance page.', ''].join('\n'), base, theirs), false);
+    // A change that only adds lines rewrites none: never a clue.
+    assert.equal(holdsNoChangedLine('', base, `${base}logs: true\n`), false);
   });
 
   it('changes nothing with --dry-run', () => {

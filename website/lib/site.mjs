@@ -6,9 +6,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '@session-api/local-stack/ports.mjs';
 
 export const WEBSITE = fileURLToPath(new URL('..', import.meta.url));
 export const REPO_ROOT = path.dirname(WEBSITE);
@@ -33,18 +33,6 @@ export function chromiumPath(file = CHROMIUM) {
     );
   }
   return file;
-}
-
-/** A TCP port free on the loopback interface right now. @returns {Promise<number>} */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (address && typeof address !== 'string' ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /**

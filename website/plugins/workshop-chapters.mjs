@@ -6,8 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { loadChapters as loadWorkshopChapters } from '@session-api/workshop/chapters';
-import { agenda, loadChapters } from '../lib/chapters.mjs';
+import { loadChapters } from '@session-api/workshop/chapters';
+import { agenda } from '../lib/chapters.mjs';
 
 /**
  * @param {import('@docusaurus/types').LoadContext} _context
@@ -20,9 +20,10 @@ export default function workshopChapters(_context, options) {
   return {
     name: 'workshop-chapters',
     async loadContent() {
-      const shown = agenda(loadChapters(repoRoot));
+      const chapters = loadChapters(repoRoot);
+      const shown = agenda(chapters);
       // Each row links to its chapter's page (the route `workshop verify` names), once it is written.
-      const pages = new Map(loadWorkshopChapters(repoRoot).map((chapter) => [chapter.folder, chapter.page]));
+      const pages = new Map(chapters.map((chapter) => [chapter.folder, chapter.page]));
       const written = (/** @type {string} */ folder) => existsSync(path.join(repoRoot, 'website/docs/chapters', `${folder}.mdx`));
       return { ...shown, chapters: shown.chapters.map((chapter) => ({ ...chapter, ...(written(chapter.folder) ? { page: pages.get(chapter.folder) } : {}) })) };
     },

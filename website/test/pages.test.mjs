@@ -25,7 +25,8 @@ import { after, before, describe, it } from 'mocha';
 import { loadChapters } from '@session-api/workshop/chapters';
 import { checkTitles, verifyOutput } from '../lib/chapter-pages.mjs';
 import { commandsOf, missingNpmScript, missingOutput, pageSteps } from '../lib/code-blocks.mjs';
-import { REPO_ROOT, WEBSITE, freePort } from '../lib/site.mjs';
+import { freePort } from '@session-api/local-stack/ports.mjs';
+import { REPO_ROOT, WEBSITE } from '../lib/site.mjs';
 
 const DOCS = path.join(WEBSITE, 'docs');
 const PAGES_PORT = 3000;

@@ -28,7 +28,8 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'mocha';
 import { missingOutput } from '../lib/code-blocks.mjs';
 import { ERROR_TEXTS } from '../lib/error-texts.mjs';
-import { REPO_ROOT, WEBSITE, freePort } from '../lib/site.mjs';
+import { freePort } from '@session-api/local-stack/ports.mjs';
+import { REPO_ROOT, WEBSITE } from '../lib/site.mjs';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const SHOWN_PORT = 3000;

@@ -10,18 +10,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import JSZip from 'jszip';
+import { apiEvent, CLIENT_ID, context } from '../helpers/events';
 import { APP_DIR, lambdaFunctions, usePackages, type Package } from './packages';
 
 /** The function run here, and what it is sent: a valid sign-up, so that it gets to its first setting. */
 const FUNCTION = 'createUser';
-const EVENT = {
-  httpMethod: 'POST',
-  resource: '/user',
-  headers: { 'Content-Type': 'application/json', 'X-Client-Id': 'workshop-web' },
-  body: JSON.stringify({ email: 'ada@example.com', password: 'correct horse battery staple' }),
-  isBase64Encoded: false,
-  requestContext: {},
-};
+const EVENT = apiEvent({ method: 'POST', resource: '/user', headers: { 'X-Client-Id': CLIENT_ID }, json: { email: 'ada@example.com', password: 'correct horse battery staple' } });
 
 interface LoggedError {
   name: string;
@@ -46,7 +40,7 @@ async function unpack(pkg: Package, name: string, into: string): Promise<string>
  * answer and the error the function logged.
  */
 function invoke(handlerFile: string, environment: Record<string, string>): { status: number; body: string; error: LoggedError } {
-  const script = `require(${JSON.stringify(handlerFile)}).handler(${JSON.stringify(EVENT)}, { awsRequestId: 'r1', functionName: 'f' })
+  const script = `require(${JSON.stringify(handlerFile)}).handler(${JSON.stringify(EVENT)}, ${JSON.stringify(context)})
     .then((result) => process.stdout.write('ANSWER ' + JSON.stringify(result) + '\\n'));`;
   const run = spawnSync(process.execPath, ['-e', script], { env: { PATH: process.env['PATH'] ?? '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...environment }, encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);

@@ -9,7 +9,8 @@ export interface Answer<T = Record<string, unknown>> {
 export interface RequestOptions {
   headers?: Record<string, string>;
   json?: unknown;
-  body?: string;
+  /** Sent as it is: text, or bytes (a Uint8Array body makes fetch add no Content-Type at all). */
+  body?: string | Uint8Array;
 }
 
 export async function request<T = Record<string, unknown>>(baseUrl: string, method: string, route: string, options: RequestOptions = {}): Promise<Answer<T>> {

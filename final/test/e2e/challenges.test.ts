@@ -6,10 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import type { Answer } from './api';
-import { assertProblem, attemptLogIn, bearer, call, CLI_CLIENT, clientHeader, newEmail, newPassword, newSession, refresh, signUp } from './helpers';
+import { assertProblem, attemptLogIn, bearer, call, CLI_CLIENT, clientHeader, newEmail, newPassword, newSession, NO_TOKEN, REFUSED_TOKEN, refresh, signUp } from './helpers';
 
-const NO_TOKEN = 'Bearer realm="session-api"';
-const REFUSED_TOKEN = 'Bearer realm="session-api", error="invalid_token"';
 
 function assertChallenge(answer: Answer<unknown>, challenge: string): void {
   assertProblem(answer, 401);

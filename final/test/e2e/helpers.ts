@@ -19,6 +19,10 @@ export const ISSUER = 'urn:session-api:local';
 export const ACCESS_TOKEN_TTL_SECONDS = 900;
 export const SESSION_TTL_SECONDS = 2_592_000;
 export const MAX_FAILED_LOG_INS = 10;
+/** The challenge of a 401 on a Bearer route when no token was sent (RFC 6750 section 3: no error code). */
+export const NO_TOKEN = 'Bearer realm="session-api"';
+/** The challenge when a token was sent and refused. */
+export const REFUSED_TOKEN = 'Bearer realm="session-api", error="invalid_token"';
 
 /** The JSON body of POST /session and PUT /session. */
 export interface TokenPair {
@@ -117,6 +121,18 @@ const DYNAMODB_ERROR_NAMES = [
   'ThrottlingException',
 ];
 
+
+/**
+ * Sends `count` requests at once, in rounds, until a round is answered in full with `status` (at
+ * most 10 rounds): it leaves `count` warm function workers, so that a race test that follows
+ * measures the rule it tests, not cold starts on a busy laptop.
+ */
+export async function warmUp(count: number, send: () => Promise<Answer>, status: number): Promise<void> {
+  for (let round = 1; round <= 10; round += 1) {
+    const answers = await Promise.all(Array.from({ length: count }, () => send()));
+    if (answers.every((answer) => answer.status === status)) return;
+  }
+}
 /**
  * Asserts that an answer is an RFC 9457 problem document with this status (and code, if
  * given), and that it gives nothing away: no stack trace, no source path, no DynamoDB error.

@@ -13,7 +13,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import jwt from 'jsonwebtoken';
 import { stack } from './hooks';
-import { assertProblem, bearer, call, CLI_CLIENT, clientHeader, ISSUER, newSession, refresh, type TokenPair } from './helpers';
+import { assertProblem, bearer, call, CLI_CLIENT, clientHeader, ISSUER, newSession, NO_TOKEN, REFUSED_TOKEN, refresh, type TokenPair } from './helpers';
 
 type Claims = Record<string, unknown>;
 
@@ -172,19 +172,17 @@ describe('e2e: malformed Authorization headers → 401 problem, never 500', () =
   });
 
   // Without a Bearer token the challenge has no error code; with a malformed one, invalid_token.
-  const noToken = 'Bearer realm="session-api"';
-  const refused = 'Bearer realm="session-api", error="invalid_token"';
   const cases: Array<[string, () => string, string]> = [
-    ['"Bearer" alone', () => 'Bearer', noToken],
-    ['"Bearer " with nothing after it', () => 'Bearer ', noToken],
-    ['the Basic scheme', () => 'Basic abc', noToken],
-    ['a token with four dot-separated parts', () => `Bearer ${accessToken}.${accessToken.split('.')[2] ?? ''}`, refused],
+    ['"Bearer" alone', () => 'Bearer', NO_TOKEN],
+    ['"Bearer " with nothing after it', () => 'Bearer ', NO_TOKEN],
+    ['the Basic scheme', () => 'Basic abc', NO_TOKEN],
+    ['a token with four dot-separated parts', () => `Bearer ${accessToken}.${accessToken.split('.')[2] ?? ''}`, REFUSED_TOKEN],
     // Over the authorizer's 4 KiB limit, under the gateway's 10,240 bytes of headers (beyond
     // which the gateway answers 431 itself: gateway.test.ts).
-    ['6 KB of text', () => `Bearer ${'a'.repeat(6 * 1024)}`, refused],
-    ['6 KB of dot-separated text', () => `Bearer ${'a'.repeat(2000)}.${'b'.repeat(2000)}.${'c'.repeat(2000)}`, refused],
-    ['non-base64url characters in the token', () => `Bearer ${accessToken.replace(/^.{4}/, 'ab+/')}`, refused],
-    ['the token without its scheme', () => accessToken, noToken],
+    ['6 KB of text', () => `Bearer ${'a'.repeat(6 * 1024)}`, REFUSED_TOKEN],
+    ['6 KB of dot-separated text', () => `Bearer ${'a'.repeat(2000)}.${'b'.repeat(2000)}.${'c'.repeat(2000)}`, REFUSED_TOKEN],
+    ['non-base64url characters in the token', () => `Bearer ${accessToken.replace(/^.{4}/, 'ab+/')}`, REFUSED_TOKEN],
+    ['the token without its scheme', () => accessToken, NO_TOKEN],
   ];
   for (const [label, authorization, challenge] of cases) {
     it(label, async () => {

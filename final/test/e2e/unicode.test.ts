@@ -6,8 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Answer } from './api';
-import { assertProblem, attemptLogIn, attemptSignUp, clientHeader, newEmail, newPassword, signUp } from './helpers';
-import { stack } from './hooks';
+import { assertProblem, attemptLogIn, attemptSignUp, call, clientHeader, newEmail, newPassword, signUp } from './helpers';
 import { rememberPassword } from './secrets-seen';
 
 const TAIL = 'validtail123';
@@ -17,11 +16,9 @@ function rawBody(email: Buffer | string, password: Buffer | string): Buffer {
   return Buffer.concat([Buffer.from('{"email":"'), Buffer.from(email), Buffer.from('","password":"'), Buffer.from(password), Buffer.from('"}')]);
 }
 
-/** POSTs raw bytes as application/json (api.ts sends text, which cannot hold invalid bytes). */
-async function postBytes(route: '/user' | '/session', body: Buffer): Promise<Answer> {
-  const response = await fetch(`${stack().baseUrl}${route}`, { method: 'POST', headers: { ...clientHeader(), 'Content-Type': 'application/json' }, body });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: JSON.parse(text) as Record<string, unknown>, text };
+/** POSTs raw bytes as application/json: a string could not hold bytes that are not UTF-8. */
+function postBytes(route: '/user' | '/session', body: Buffer): Promise<Answer> {
+  return call('POST', route, { headers: { ...clientHeader(), 'Content-Type': 'application/json' }, body });
 }
 
 function assertRefusedField(answer: Answer, field: 'email' | 'password', reason: RegExp): void {

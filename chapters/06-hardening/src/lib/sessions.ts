@@ -61,6 +61,14 @@ export async function findActiveSession(sessionId: string, now: number): Promise
 // #endregion find-active-session
 
 // #region rotate-refresh-token
+/**
+ * The one answer to a refresh token that is refused, whatever the reason (forged, expired,
+ * reused or revoked): the client cannot tell which, so an attacker learns nothing from it.
+ */
+export function invalidRefreshToken(): Problem {
+  return new Problem('invalid_token', 'The refresh token is not valid.', { 'WWW-Authenticate': CHALLENGES.refreshToken });
+}
+
 export interface Rotation {
   sessionId: string;
   userId: string;
@@ -99,7 +107,7 @@ export async function rotateRefreshToken(rotation: Rotation): Promise<void> {
     // session already holds our next hash: the rotation succeeded, it is not a reuse.
     if (await currentRefreshTokenHash(rotation.sessionId) === rotation.nextHash) return;
     await revokeIfReused(rotation);
-    throw new Problem('invalid_token', 'The refresh token is not valid.', { 'WWW-Authenticate': CHALLENGES.refreshToken });
+    throw invalidRefreshToken();
   }
 }
 

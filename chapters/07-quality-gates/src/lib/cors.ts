@@ -9,7 +9,7 @@
  */
 import { optionalText, setting } from './config';
 
-export const EXPOSED_HEADERS = 'Retry-After, WWW-Authenticate';
+const EXPOSED_HEADERS = 'Retry-After, WWW-Authenticate';
 
 /** The stage's one web client origin (config/<stage>.yml corsOrigin); none: no CORS headers. */
 const corsOrigin = setting('CORS_ORIGIN', optionalText);

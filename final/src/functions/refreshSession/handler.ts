@@ -6,9 +6,8 @@ import { z } from 'zod';
 import { requireClient } from '../../lib/clients';
 import { httpHandler, parseJsonBody } from '../../lib/http';
 import { logger } from '../../lib/logger';
-import { CHALLENGES, Problem } from '../../lib/problem';
 import { issueTokens } from '../../lib/session-tokens';
-import { hashRefreshToken, rotateRefreshToken } from '../../lib/sessions';
+import { hashRefreshToken, invalidRefreshToken, rotateRefreshToken } from '../../lib/sessions';
 import { signingKey } from '../../lib/signing-key';
 import { InvalidTokenError, nowInSeconds, tokenIssuer, verifyToken } from '../../lib/tokens';
 
@@ -27,7 +26,7 @@ export const handler = httpHandler(async (event) => {
   } catch (error) {
     // verifyToken throws only InvalidTokenError, whose message says why (for the log only).
     logger.info('refresh refused', { reason: (error as InvalidTokenError).message });
-    throw new Problem('invalid_token', 'The refresh token is not valid.', { 'WWW-Authenticate': CHALLENGES.refreshToken });
+    throw invalidRefreshToken();
   }
 
   const now = nowInSeconds();

@@ -10,8 +10,9 @@
  *   returns a Deny policy (ACCESS_DENIED: the same, with `error="invalid_token"`). API Gateway
  *   itself answers UNAUTHORIZED, without calling this function, when there is no Authorization
  *   header at all. Anything else thrown is a failure of the authorizer (AUTHORIZER_FAILURE, 503).
- * - API Gateway caches the returned policy per token and reuses it for every route, so the
- *   policy covers the whole API, not just the method called first.
+ * - API Gateway may cache the returned policy per token and reuse it for every route (it does
+ *   not here: resultTtlInSeconds is 0 in serverless.yml, which says why), so the policy covers
+ *   the whole API, not just the method called first: turning the cache on stays safe.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { callerContext } from '../../lib/caller';
@@ -22,7 +23,8 @@ import { findActiveSession } from '../../lib/sessions';
 import { signingKey } from '../../lib/signing-key';
 import { InvalidTokenError, nowInSeconds, tokenIssuer, verifyToken } from '../../lib/tokens';
 
-const MAX_AUTHORIZATION_LENGTH = 4096;
+/** No token this service signs comes near this length: a longer one is refused unread. */
+const MAX_TOKEN_LENGTH = 4096;
 /**
  * RFC 6750 section 2.1: "Bearer", one or more spaces, the token. The scheme is case-insensitive
  * (RFC 9110 section 11.1), so "bearer" and "BEARER" are Bearer too.
@@ -63,7 +65,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent, context: 
   logger.addContext(context);
   const token = bearerToken(header(event, 'authorization'));
   if (token === undefined) throw unauthorized('no bearer token');
-  if (token.length > MAX_AUTHORIZATION_LENGTH || !JWT_SHAPE.test(token)) return denied(event.methodArn, 'not a JWT');
+  if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) return denied(event.methodArn, 'not a JWT');
 
   const key = await signingKey();
   let claims;

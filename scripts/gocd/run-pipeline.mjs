@@ -56,9 +56,9 @@ import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { parseArgs } from 'node:util';
-import { appOfPipelinesFile, gitTopLevel, isUntracked, pipelinesFileOfApp, ROOT_PIPELINES_FILE } from './app-pipelines.mjs';
+import { appOfPipelinesFile, appPath, gitTopLevel, isUntracked, pipelinesFileOfApp, ROOT_PIPELINES_FILE } from './app-pipelines.mjs';
 import { shellCommands, workspaceFolders } from './npm-commands.mjs';
-import { matchesGlob } from './repo-files.mjs';
+import { listFilesOnDisk, matchesGlob } from './repo-files.mjs';
 import { findPipeline, loadPipelines, mergedEnvironment } from './pipeline-model.mjs';
 import { Progress } from './progress.mjs';
 
@@ -139,7 +139,7 @@ export async function runPipeline(options) {
   const output = options.output ?? process.stdout;
   const repoRoot = options.repoRoot ?? gitTopLevel(options.app ?? (options.file ? path.dirname(path.resolve(options.file)) : process.cwd()));
   const file = options.file ?? pipelinesFileOf(options.app, repoRoot);
-  const app = options.app ? path.relative(repoRoot, path.resolve(options.app)) : appOfPipelinesFile(file, repoRoot);
+  const app = options.app ? appPath(options.app, repoRoot) : appOfPipelinesFile(file, repoRoot);
   const pipeline = findPipeline(loadPipelines(file), options.pipeline);
   const stages = stagesToRun(pipeline, options.until);
   const workDir = options.workDir ?? mkdtempSync(path.join(os.tmpdir(), `gocd-${pipeline.name}-`));
@@ -469,15 +469,13 @@ function collectArtifacts(job, workspace, artifactsDir, log) {
 /**
  * @param {string} root
  * @param {string} [relative]
- * @param {(name: string) => boolean} [skipped]  names of files and folders left out
  * @returns {string[]} files below root, relative, without node_modules and .git
  */
-function listFiles(root, relative = '', skipped = (name) => name === 'node_modules' || name === '.git') {
-  if (!existsSync(path.join(root, relative))) return [];
+function listFiles(root, relative = '') {
   return readdirSync(path.join(root, relative), { withFileTypes: true }).flatMap((entry) => {
     const child = relative ? `${relative}/${entry.name}` : entry.name;
-    if (skipped(entry.name)) return [];
-    return entry.isDirectory() ? listFiles(root, child, skipped) : [child];
+    if (entry.name === 'node_modules' || entry.name === '.git') return [];
+    return entry.isDirectory() ? listFiles(root, child) : [child];
   });
 }
 
@@ -533,13 +531,16 @@ function snapshotWorkingTree(repoRoot, snapshot, untrackedApp) {
 const BUILD_OUTPUT = /^(node_modules|\.serverless.*|\.esbuild|\.nyc_output|coverage|reports|dist|\.local|\.git)$/;
 
 /**
- * The files of an app folder on disk, relative to the repository, without build output.
+ * The files of an app folder on disk, relative to the repository, without build output (a name
+ * below the app folder that BUILD_OUTPUT matches; the app's own path is not tested).
  * @param {string} repoRoot
- * @param {string} app
+ * @param {string} app  relative to repoRoot
  * @returns {string[]}
  */
 function appFilesOnDisk(repoRoot, app) {
-  return listFiles(repoRoot, app.split(path.sep).join('/'), (name) => BUILD_OUTPUT.test(name));
+  const folder = app.split(path.sep).join('/');
+  const prefix = folder === '' ? '' : `${folder}/`;
+  return listFilesOnDisk(repoRoot, folder).filter((file) => !file.slice(prefix.length).split('/').some((name) => BUILD_OUTPUT.test(name)));
 }
 
 /**

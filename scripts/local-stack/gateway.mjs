@@ -120,10 +120,12 @@ const payloadTooLarge = (responses) => refusal(responses, 'REQUEST_TOO_LARGE', 4
 const noSuchMethod = (responses) => refusal(responses, 'MISSING_AUTHENTICATION_TOKEN', 403, 'Missing Authentication Token');
 
 /**
- * What API Gateway answers itself before any integration runs: a request over its limits, a CORS
- * preflight (from the MOCK integration of the path's OPTIONS method) or a method that the path
- * does not have. Undefined: pass the request on (an unknown path is left to serverless-offline,
- * whose 404 becomes the MISSING_AUTHENTICATION_TOKEN answer).
+ * What API Gateway answers itself before any integration runs: a request over its limits, a path
+ * that no route has or a method that the path does not have (both the MISSING_AUTHENTICATION_TOKEN
+ * answer), or a CORS preflight (from the MOCK integration of the path's OPTIONS method).
+ * Undefined: pass the request on. An unknown path is answered here, not left to serverless-offline,
+ * because API Gateway answers it before any integration too, and because for an app with no route
+ * yet (chapter 0) serverless-offline starts no HTTP server at all: the request would get a 502.
  * @param {ApiPath[]} api
  * @param {Map<string, GatewayResponse>} responses
  * @param {Pick<http.IncomingMessage, 'method' | 'url' | 'httpVersion' | 'rawHeaders' | 'headers'>} request

@@ -27,7 +27,7 @@ import { gatewayResponses, startGatewayProxy } from './gateway.mjs';
 import { writeHandlerWrappers } from './handlers.mjs';
 import { hideOutput } from './output.mjs';
 import { freePort, portIsFree } from './ports.mjs';
-import { apiPaths } from './routes.mjs';
+import { apiPaths, routeNames } from './routes.mjs';
 
 const HOST = '127.0.0.1';
 const require = createRequire(import.meta.url);
@@ -176,7 +176,7 @@ export default class LocalStackPlugin {
     const clientId = firstClientId(this.#serverless.service.custom?.settings?.clients);
     // The routes at the URL that answers as API Gateway does (serverless-offline's own table names its private port).
     const routes = this.#api.flatMap(({ template, methods }) => [...methods].map((method) => `  ${method.padEnd(6)} ${origin}${template}`));
-    const existing = new Set(this.#api.flatMap(({ template, methods }) => [...methods].map((method) => `${method} ${template.replace(/^\/[^/]+/, '')}`)));
+    const existing = new Set(routeNames(this.#api));
     // Something to try for each route the app has so far (a chapter has only some of them).
     const tries = curlExamples(base, clientId).filter(({ route }) => existing.has(route));
     console.log(

@@ -56,6 +56,16 @@ export function apiPaths(functions, stage) {
 }
 
 /**
+ * The routes of an API as "METHOD /path" (e.g. "POST /session"), without the stage segment that
+ * starts every template: a path's methods together, the paths in the order they first appear.
+ * @param {ApiPath[]} paths
+ * @returns {string[]}
+ */
+export function routeNames(paths) {
+  return paths.flatMap(({ template, methods }) => [...methods].map((method) => `${method} ${template.replace(/^\/[^/]+/, '')}`));
+}
+
+/**
  * @param {CorsSettings | undefined} merged the path's settings so far
  * @param {Record<string, any>} cors one route's `cors` setting
  * @param {string} method that route's method

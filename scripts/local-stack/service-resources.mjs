@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { apiPaths, routeNames } from './routes.mjs';
 
 /** @typedef {{ Type: string, Properties?: Record<string, any> }} CloudFormationResource */
 
@@ -47,15 +48,12 @@ export function readServiceFunctions(serviceDir) {
 }
 
 /**
- * The HTTP routes of a service, as "METHOD /path" (e.g. "POST /session"), in file order.
+ * The HTTP routes of a service, as "METHOD /path" (e.g. "POST /session"), in file order (a path's
+ * routes together, where its first route is): read as the local gateway reads them (routes.mjs).
  * @param {string} serviceDir the folder of serverless.yml
  * @returns {string[]}
  */
 export function readServiceRoutes(serviceDir) {
-  return Object.values(readServiceFunctions(serviceDir)).flatMap((fn) =>
-    (fn.events ?? [])
-      .map((event) => event['http'])
-      .filter((http) => http && typeof http === 'object')
-      .map((http) => `${String(http.method).toUpperCase()} /${String(http.path).replace(/^\//, '')}`),
-  );
+  // Any stage will do: routeNames leaves it out again.
+  return routeNames(apiPaths(readServiceFunctions(serviceDir), 'stage'));
 }

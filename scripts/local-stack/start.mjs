@@ -55,6 +55,8 @@ export async function startLocalStack({ serviceDir, environment = {} }) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  // Once the ready line is found, later output is only recorded, not searched again.
+  let found = false;
   const marker = `${READY_LINE}: `;
   /** @type {Promise<string>} */
   const ready = new Promise((resolve, reject) => {
@@ -62,8 +64,10 @@ export async function startLocalStack({ serviceDir, environment = {} }) {
     /** @param {Buffer} chunk */
     const onData = (chunk) => {
       output += chunk.toString('utf8');
+      if (found) return;
       const line = output.split('\n').find((candidate) => candidate.includes(marker));
       if (line) {
+        found = true;
         clearTimeout(timer);
         resolve(line.slice(line.indexOf(marker) + marker.length).trim());
       }

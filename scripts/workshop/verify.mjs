@@ -34,6 +34,15 @@ export function checkFiles(chapter) {
 }
 
 /**
+ * The line the reporter prints above a chapter's checks.
+ * @param {Chapter} chapter
+ * @param {string} target what is checked: the app's folder, or the API's URL
+ */
+export function verifyHeader(chapter, target) {
+  return `Chapter ${chapter.number}: ${chapter.title} (checking ${target})`;
+}
+
+/**
  * Runs the checks of `chapter` against the app in `target` (or the API at `url`).
  * @param {{ chapter: Chapter, target: string, url?: string, quiet?: boolean, env?: NodeJS.ProcessEnv }} options
  *   quiet: keep the output (returned) instead of printing it as it comes
@@ -64,7 +73,7 @@ export async function runChecks({ chapter, target, url, quiet = false, env = pro
         ...env,
         WORKSHOP_TARGET: path.resolve(target),
         WORKSHOP_RESULTS: resultsFile,
-        WORKSHOP_CHAPTER_TITLE: `Chapter ${chapter.number}: ${chapter.title} (checking ${url ?? path.resolve(target)})`,
+        WORKSHOP_CHAPTER_TITLE: verifyHeader(chapter, url ?? path.resolve(target)),
         ...(url ? { WORKSHOP_URL: url } : {}),
       },
       stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',

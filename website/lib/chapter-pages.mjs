@@ -3,7 +3,7 @@
  * What a chapter's page shows that the chapter itself already says, computed at build time so
  * that the page cannot drift from it (remark-chapter-page.mjs puts each part on the page):
  *
- *   chapterChanges()     what changed from the chapter before: files added, changed and removed,
+ *   appChanges()         what changed from the chapter before: files added, changed and removed,
  *                        with their line counts (final/ against the last chapter)
  *   checkTitles()        the titles of a chapter's checks, read from checks/*.check.ts without
  *                        running them
@@ -22,11 +22,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { appFiles, loadChapters } from '@session-api/workshop/chapters';
-import { summary } from '@session-api/workshop/verify';
+import { realChanges } from '@session-api/workshop/declared';
+import { checkFiles, summary, verifyHeader } from '@session-api/workshop/verify';
 import { readServiceFunctions, readServiceResources } from '@session-api/local-stack/service-resources.mjs';
 import { diffLines } from 'diff';
 import ts from 'typescript';
 import YAML from 'yaml';
+import { tableName } from './repository-facts.mjs';
 
 /**
  * @typedef {import('@session-api/workshop/chapters').Chapter} Chapter
@@ -61,37 +63,30 @@ const linesOf = (file) => {
 
 /**
  * What changed from the app in `before` (none for the starting point) to the app in `after`:
- * the same files `chapters declared` compares (the app, without the chapter's metadata), each
- * with the lines added and removed.
+ * the files `chapters declared` finds changed (realChanges(): the app, without the chapter's
+ * metadata), each with the lines added and removed.
  * @param {string | undefined} before
  * @param {string} after
  * @returns {FileChange[]} sorted by path
  */
 export function appChanges(before, after) {
-  const old = before ? appFiles(before) : [];
-  const now = appFiles(after);
-  const oldSet = new Set(old);
-  const nowSet = new Set(now);
-  /** @type {FileChange[]} */
-  const changes = [];
-  for (const file of now) {
-    if (!oldSet.has(file)) {
-      changes.push({ file, kind: 'added', added: linesOf(path.join(after, file)), removed: 0 });
-      continue;
-    }
-    const [a, b] = [readFileSync(path.join(/** @type {string} */ (before), file), 'utf8'), readFileSync(path.join(after, file), 'utf8')];
-    if (a === b) continue;
+  const real = before ? realChanges(before, after) : { added: appFiles(after), changed: [], removed: [] };
+  /** @param {string} file @returns {FileChange} */
+  const changed = (file) => {
     let added = 0;
     let removed = 0;
-    for (const part of diffLines(a, b)) {
+    for (const part of diffLines(readFileSync(path.join(/** @type {string} */ (before), file), 'utf8'), readFileSync(path.join(after, file), 'utf8'))) {
       if (part.added) added += part.count ?? 0;
       if (part.removed) removed += part.count ?? 0;
     }
-    changes.push({ file, kind: 'changed', added, removed });
-  }
-  for (const file of old.filter((candidate) => !nowSet.has(candidate))) {
-    changes.push({ file, kind: 'removed', added: 0, removed: linesOf(path.join(/** @type {string} */ (before), file)) });
-  }
+    return { file, kind: 'changed', added, removed };
+  };
+  /** @type {FileChange[]} */
+  const changes = [
+    ...real.added.map((file) => ({ file, kind: /** @type {const} */ ('added'), added: linesOf(path.join(after, file)), removed: 0 })),
+    ...real.changed.map(changed),
+    ...real.removed.map((file) => ({ file, kind: /** @type {const} */ ('removed'), added: 0, removed: linesOf(path.join(/** @type {string} */ (before), file)) })),
+  ];
   return changes.sort((a, b) => a.file.localeCompare(b.file));
 }
 
@@ -185,23 +180,10 @@ export async function checkTitlesOf(file) {
   return titles;
 }
 
-/**
- * The check files of a chapter, in the order `workshop verify` runs them.
- * @param {Chapter} chapter
- */
-export function checkFilesOf(chapter) {
-  const folder = path.join(chapter.dir, 'checks');
-  if (!existsSync(folder)) return [];
-  return appFiles(folder, { chapter: false })
-    .filter((name) => !name.includes('/') && name.endsWith('.check.ts'))
-    .sort()
-    .map((name) => path.join(folder, name));
-}
-
-/** Every check title of a chapter, in order. @param {Chapter} chapter */
+/** Every check title of a chapter, in the order `workshop verify` runs them. @param {Chapter} chapter */
 export async function checkTitles(chapter) {
   const titles = [];
-  for (const file of checkFilesOf(chapter)) titles.push(...(await checkTitlesOf(file)));
+  for (const file of checkFiles(chapter)) titles.push(...(await checkTitlesOf(file)));
   return titles;
 }
 
@@ -214,9 +196,8 @@ export async function checkTitles(chapter) {
  * @param {string} target the folder checked, as the header names it
  */
 export function verifyOutput(chapter, titles, target) {
-  const header = `Chapter ${chapter.number}: ${chapter.title} (checking ${target})`;
   const results = titles.map((title) => ({ title, state: /** @type {const} */ ('passed'), durationMs: 0 }));
-  return [header, ...titles.map((title) => `  ✔ ${title}`), summary(chapter, results)].join('\n');
+  return [verifyHeader(chapter, target), ...titles.map((title) => `  ✔ ${title}`), summary(chapter, results)].join('\n');
 }
 
 /**
@@ -231,7 +212,7 @@ export function checkMessages(chapter) {
   const texts = [];
   // The chapter's checks, and the helpers they all fail through (expectStatus, expectAppTestsPass, …).
   const helpers = createRequire(import.meta.url).resolve('@session-api/workshop/checks');
-  for (const file of [...checkFilesOf(chapter), helpers]) {
+  for (const file of [...checkFiles(chapter), helpers]) {
     const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
     /** @param {ts.Node} node */
     const visit = (node) => {
@@ -257,13 +238,6 @@ export function quotesACheck(texts, quote) {
 
 // ---------------------------------------------------------------------------------------------
 // The architecture, as far as a chapter has built it.
-
-/** "LoginAttemptsTable" → "login-attempts". @param {string} logicalId */
-const tableName = (logicalId) =>
-  logicalId
-    .replace(/Table$/, '')
-    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-    .toLowerCase();
 
 /**
  * The tables (and whether it reads the signing key from SSM) each function's code uses, from

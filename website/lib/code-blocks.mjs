@@ -43,7 +43,8 @@ import { visit } from 'unist-util-visit';
  * a suite that npm test runs in its own step already).
  */
 export const NEEDS = ['aws', 'gocd', 'docker', 'time'];
-const SHELLS = ['sh', 'bash'];
+/** The languages of a shell block. */
+export const SHELLS = ['sh', 'bash'];
 
 /**
  * @typedef {{lang?: string | null | undefined, meta?: string | null | undefined, value: string, position?: {start: {line: number}} | undefined, data?: object | undefined}} CodeNode
@@ -109,8 +110,9 @@ export function checkBlocks(blocks, fail) {
       continue;
     }
     if (SHELLS.includes(lang) && meta['verify'] === true) {
-      const other = commandsOf(block.value).find((command) => !VERIFY_COMMAND.test(command));
-      if (other !== undefined || commandsOf(block.value).length === 0) fail(`a \`verify\` block holds \`npm run workshop -- verify\` only (found: ${other ?? 'nothing'}); tag other commands \`run\` or \`needs=…\``, block);
+      const commands = commandsOf(block.value);
+      const other = commands.find((command) => !VERIFY_COMMAND.test(command));
+      if (other !== undefined || commands.length === 0) fail(`a \`verify\` block holds \`npm run workshop -- verify\` only (found: ${other ?? 'nothing'}); tag other commands \`run\` or \`needs=…\``, block);
       steps.push({ kind: 'verify', code: block.value, line });
       lastRun = undefined;
       continue;

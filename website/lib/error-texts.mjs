@@ -153,13 +153,3 @@ export const ERROR_TEXTS = [
     text: 'npm error network request to … failed, reason: getaddrinfo ENOTFOUND …\nnpm error network This is a problem related to network connectivity.',
   },
 ];
-
-/**
- * The text of an id, or an error that lists the ids there are.
- * @param {string} id
- */
-export function errorText(id) {
-  const entry = ERROR_TEXTS.find((candidate) => candidate.id === id);
-  if (!entry) throw new Error(`no error text "${id}" in website/lib/error-texts.mjs (there are: ${ERROR_TEXTS.map((candidate) => candidate.id).join(', ')})`);
-  return entry;
-}

@@ -62,7 +62,7 @@ export function benchResults(repoRoot) {
 }
 
 /** "LoginAttemptsTable" → "login-attempts". @param {string} logicalId */
-function tableName(logicalId) {
+export function tableName(logicalId) {
   return logicalId
     .replace(/Table$/, '')
     .replace(/([a-z0-9])([A-Z])/g, '$1-$2')

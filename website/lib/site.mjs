@@ -2,6 +2,7 @@
 /**
  * The built site, for the tests and the benchmark: build it (or reuse a build that is newer than
  * every file of the repository), serve it as `npm run docs` does, and drive Debian's Chromium.
+ * And the terminal of a learner, for the tests that run the pages' commands as one would.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -160,4 +161,19 @@ export function buildBytes() {
   };
   walk(BUILD);
   return total;
+}
+
+/**
+ * A learner's terminal: nothing of the npm script that runs the test (its npm_* variables and
+ * INIT_CWD, and node_modules/.bin on the PATH, would find what a learner's shell does not), nor
+ * the variables named in `without`; then `extra`.
+ * @param {NodeJS.ProcessEnv} [extra]
+ * @param {{without?: string[]}} [options]
+ * @returns {NodeJS.ProcessEnv}
+ */
+export function learnerEnv(extra = {}, { without = [] } = {}) {
+  /** @type {NodeJS.ProcessEnv} */
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) && name !== 'INIT_CWD' && !without.includes(name)));
+  env['PATH'] = (process.env['PATH'] ?? '').split(path.delimiter).filter((entry) => !entry.includes('node_modules')).join(path.delimiter);
+  return { ...env, ...extra };
 }

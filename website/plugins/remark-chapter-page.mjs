@@ -24,7 +24,7 @@ import { anchorOf } from '@session-api/workshop/verify';
 import { visit } from 'unist-util-visit';
 import { GOING_FURTHER, appChanges, architecture, checkMessages, checkTitles, pageSubject, quotesACheck, verifyOutput } from '../lib/chapter-pages.mjs';
 import { duration } from '../lib/chapters.mjs';
-import { commandsOf, parseMeta } from '../lib/code-blocks.mjs';
+import { SHELLS, commandsOf, parseMeta } from '../lib/code-blocks.mjs';
 
 /** How the page shows the folder `verify` checks: the learner's workspace, wherever it is. */
 export const WORKSPACE_SHOWN = '…/workspace';
@@ -35,6 +35,7 @@ const PARTS = ['ChapterIntro', 'ChapterArchitecture', 'ChapterChanges', 'VerifyO
  * @typedef {import('mdast').Root} Root
  * @typedef {import('mdast').BlockContent} Content
  * @typedef {import('mdast').PhrasingContent} Phrasing
+ * @typedef {import('../lib/chapter-pages.mjs').Chapter} Chapter
  */
 
 /** The plain text of a node. @param {any} node @returns {string} */
@@ -67,7 +68,17 @@ export default function remarkChapterPage({ repoRoot }) {
   return async (tree, file) => {
     const name = path.basename(file.path ?? '', path.extname(file.path ?? ''));
     const subject = pageSubject(repoRoot, name);
-    checkChainBlocks(tree, file, subject?.chapter);
+    // What the chapter's check files say, read at most once per page (a page is about one
+    // chapter), however many parts and `chain` blocks need it.
+    /** @type {Promise<string[]> | undefined} */
+    let titles;
+    /** @type {string[] | undefined} */
+    let messages;
+    const checksOf = {
+      titles: (/** @type {Chapter} */ chapter) => (titles ??= checkTitles(chapter)),
+      messages: (/** @type {Chapter} */ chapter) => (messages ??= checkMessages(chapter)),
+    };
+    checkChainBlocks(tree, file, subject?.chapter, checksOf.messages);
     /** @type {{node: any, index: number, parent: any}[]} */
     const found = [];
     visit(tree, (node, index, parent) => {
@@ -93,7 +104,7 @@ export default function remarkChapterPage({ repoRoot }) {
       switch (node.name) {
         case 'ChapterIntro':
           if (!chapter) file.fail('<ChapterIntro /> shows a chapter\'s time and goals: final/ has none', node);
-          replacement = intro(/** @type {NonNullable<typeof chapter>} */ (chapter), (await checkTitles(/** @type {NonNullable<typeof chapter>} */ (chapter))).length);
+          replacement = intro(/** @type {NonNullable<typeof chapter>} */ (chapter), (await checksOf.titles(/** @type {NonNullable<typeof chapter>} */ (chapter))).length);
           break;
         case 'ChapterArchitecture': {
           const diagram = architecture(repoRoot, dir, previous?.dir);
@@ -107,14 +118,14 @@ export default function remarkChapterPage({ repoRoot }) {
         case 'VerifyOutput': {
           if (!chapter) file.fail('<VerifyOutput /> shows what verify prints for a chapter: final/ has no checks of its own', node);
           const shown = /** @type {NonNullable<typeof chapter>} */ (chapter);
-          replacement = [{ type: 'code', lang: 'text', meta: 'title="Output"', value: verifyOutput(shown, await checkTitles(shown), WORKSPACE_SHOWN), data: /** @type {any} */ ({ generated: 'verify-output' }) }];
+          replacement = [{ type: 'code', lang: 'text', meta: 'title="Output"', value: verifyOutput(shown, await checksOf.titles(shown), WORKSPACE_SHOWN), data: /** @type {any} */ ({ generated: 'verify-output' }) }];
           break;
         }
         case 'CheckFailure': {
           const quote = attributes['quote'];
           if (typeof quote !== 'string' || quote === '') file.fail('<CheckFailure quote="…" /> needs the text a check fails with, as a plain string', node);
           if (!chapter) file.fail('<CheckFailure /> quotes a chapter\'s check: final/ has none', node);
-          if (!quotesACheck(checkMessages(/** @type {NonNullable<typeof chapter>} */ (chapter)), quote)) {
+          if (!quotesACheck(checksOf.messages(/** @type {NonNullable<typeof chapter>} */ (chapter)), quote)) {
             file.fail(`<CheckFailure quote="${quote}" />: no check of chapter ${chapter?.number} fails with this text (quote a string of chapters/${chapter?.folder}/checks/*.check.ts exactly, "…" for a value it puts in)`, node);
           }
           replacement = [{ type: 'blockquote', data: { hProperties: { 'data-check-failure': '' } }, children: [paragraph([code(quote)])] }];
@@ -132,13 +143,14 @@ export default function remarkChapterPage({ repoRoot }) {
  * A `chain` block is not run by the docs test because the chapter's checks run it: each of its
  * commands (but `cd`) must be named by a check of the chapter, at least up to the first word
  * after `--`, so that the page cannot show a command nothing runs.
- * @param {Root} tree @param {import('vfile').VFile} file @param {import('../lib/chapter-pages.mjs').Chapter | undefined} chapter
+ * @param {Root} tree @param {import('vfile').VFile} file @param {Chapter | undefined} chapter
+ * @param {(chapter: Chapter) => string[]} messagesOf the texts the chapter's checks fail with (checkMessages(), read once per page)
  */
-function checkChainBlocks(tree, file, chapter) {
+function checkChainBlocks(tree, file, chapter, messagesOf) {
   visit(tree, 'code', (node) => {
-    if (!['sh', 'bash'].includes(node.lang ?? '') || parseMeta(node.meta)['chain'] !== true) return;
+    if (!SHELLS.includes(node.lang ?? '') || parseMeta(node.meta)['chain'] !== true) return;
     if (!chapter) file.fail('a `chain` block shows a command a chapter\'s checks run: it belongs on that chapter\'s page', node);
-    const texts = checkMessages(/** @type {NonNullable<typeof chapter>} */ (chapter));
+    const texts = messagesOf(/** @type {NonNullable<typeof chapter>} */ (chapter));
     for (const command of commandsOf(node.value).filter((line) => !/^cd\s/.test(line))) {
       const words = command.split(/\s+/);
       const dashes = words.indexOf('--');
@@ -168,18 +180,17 @@ function checkPage(tree, file, chapter) {
   visit(tree, 'heading', (node) => {
     headings.push({ text: textOf(node).trim(), depth: node.depth, node });
   });
-  // The anchor as `workshop verify` writes it in "See '<section>' in chapter N: <page>#<anchor>".
-  const slug = anchorOf;
+  // anchorOf(): the anchor as `workshop verify` writes it in "See '<section>' in chapter N: <page>#<anchor>".
   let from = 0;
   for (const section of chapter.sections) {
     const at = headings.findIndex((heading, index) => index >= from && heading.depth === 2 && heading.text === section);
     if (at < 0) {
       const anywhere = headings.some((heading) => heading.text === section);
-      file.fail(`this page needs the heading "## ${section}" (chapters/${chapter.folder}/chapter.json sections)${anywhere ? ', as a level-2 heading, in the order chapter.json lists the sections' : ''}: the checks send learners to its anchor #${slug(section)}`);
+      file.fail(`this page needs the heading "## ${section}" (chapters/${chapter.folder}/chapter.json sections)${anywhere ? ', as a level-2 heading, in the order chapter.json lists the sections' : ''}: the checks send learners to its anchor #${anchorOf(section)}`);
     }
     from = at + 1;
-    const twins = headings.filter((heading) => slug(heading.text) === slug(section));
-    if (twins.length > 1) file.fail(`"${section}" is a section of chapter ${chapter.number}: no other heading of its page may have the anchor #${slug(section)}`, twins[1]?.node);
+    const twins = headings.filter((heading) => anchorOf(heading.text) === anchorOf(section));
+    if (twins.length > 1) file.fail(`"${section}" is a section of chapter ${chapter.number}: no other heading of its page may have the anchor #${anchorOf(section)}`, twins[1]?.node);
   }
 }
 

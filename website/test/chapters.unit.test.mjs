@@ -12,9 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { compile } from '@mdx-js/mdx';
 import { loadChapters } from '@session-api/workshop/chapters';
+import { checkFiles } from '@session-api/workshop/verify';
 import { after, describe, it } from 'mocha';
 import { VFile } from 'vfile';
-import { appChanges, architecture, checkFilesOf, checkMessages, checkTitles, checkTitlesOf, functionResources, pageSubject, quotesACheck, serviceShape, verifyOutput } from '../lib/chapter-pages.mjs';
+import { appChanges, architecture, checkMessages, checkTitles, checkTitlesOf, functionResources, pageSubject, quotesACheck, serviceShape, verifyOutput } from '../lib/chapter-pages.mjs';
 import { REPO_ROOT, WEBSITE } from '../lib/site.mjs';
 import remarkChapterPage from '../plugins/remark-chapter-page.mjs';
 import remarkCheckedCode from '../plugins/remark-checked-code.mjs';
@@ -38,7 +39,7 @@ function folderWith(files) {
 describe('chapter pages: the checks, read without running them', () => {
   it('finds every check title mocha finds, in the order it runs them, for every chapter', async () => {
     // mocha's --dry-run loads the check files and reports every test without running any.
-    const files = chapters.flatMap((chapter) => checkFilesOf(chapter));
+    const files = chapters.flatMap((chapter) => checkFiles(chapter));
     assert.ok(files.length >= chapters.length, 'every chapter has check files');
     const mocha = spawnSync(
       process.execPath,

@@ -26,7 +26,7 @@ import { loadChapters } from '@session-api/workshop/chapters';
 import { checkTitles, verifyOutput } from '../lib/chapter-pages.mjs';
 import { commandsOf, missingNpmScript, missingOutput, pageSteps } from '../lib/code-blocks.mjs';
 import { freePort } from '@session-api/local-stack/ports.mjs';
-import { REPO_ROOT, WEBSITE } from '../lib/site.mjs';
+import { REPO_ROOT, WEBSITE, learnerEnv } from '../lib/site.mjs';
 
 const DOCS = path.join(WEBSITE, 'docs');
 const PAGES_PORT = 3000;
@@ -66,19 +66,6 @@ function scratchCopy() {
   return folder;
 }
 
-/**
- * A learner's terminal: no variables npm sets for the test's own script, no node_modules/.bin of
- * this checkout on the PATH.
- * @param {number} port
- */
-function learnerEnvironment(port) {
-  /** @type {NodeJS.ProcessEnv} */
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) && name !== 'INIT_CWD'));
-  env['PATH'] = (process.env['PATH'] ?? '').split(path.delimiter).filter((entry) => !entry.includes('node_modules')).join(path.delimiter);
-  env['PORT'] = String(port);
-  return env;
-}
-
 /** The last lines of some output, for a failure message. @param {string} output */
 const tail = (output) => output.trimEnd().split('\n').slice(-40).join('\n');
 
@@ -103,7 +90,7 @@ describe('the website\'s shell blocks, run in page order', function () {
   before(async () => {
     scratch = scratchCopy();
     port = await freePort();
-    env = learnerEnvironment(port);
+    env = learnerEnv({ PORT: String(port) });
     // What the commands leave in the temporary folder (a pipeline run's work folder, the local
     // stack's workers) goes with the scratch copy, not into this machine's /tmp.
     env['TMPDIR'] = mkdtempSync(path.join(os.tmpdir(), 'docs-run-tmp-'));

@@ -19,32 +19,27 @@
  * 3000 (and the next port as 3001). Everything runs on this machine: nothing is downloaded.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'mocha';
 import { missingOutput } from '../lib/code-blocks.mjs';
 import { ERROR_TEXTS } from '../lib/error-texts.mjs';
 import { freePort } from '@session-api/local-stack/ports.mjs';
-import { REPO_ROOT, WEBSITE } from '../lib/site.mjs';
+import { scratchRepository } from '@session-api/workshop/scratch-repository';
+import { REPO_ROOT, WEBSITE, learnerEnv as learnerTerminal } from '../lib/site.mjs';
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const SHOWN_PORT = 3000;
 
 /**
- * A learner's terminal: no colours, nothing of the npm script that runs this test (its npm_*
- * variables, and node_modules/.bin on the PATH, would find what a learner's shell does not).
+ * A learner's terminal (lib/site.mjs), with no colours, and without the PORT and NODE_OPTIONS this
+ * test may run with.
  * @param {NodeJS.ProcessEnv} [extra]
  */
-function learnerEnv(extra = {}) {
-  /** @type {NodeJS.ProcessEnv} */
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) && !['INIT_CWD', 'PORT', 'NODE_OPTIONS'].includes(name)));
-  env['PATH'] = (process.env['PATH'] ?? '').split(path.delimiter).filter((entry) => !entry.includes('node_modules')).join(path.delimiter);
-  return { ...env, NO_COLOR: '1', FORCE_COLOR: '0', ...extra };
-}
+const learnerEnv = (extra = {}) => learnerTerminal({ NO_COLOR: '1', FORCE_COLOR: '0', ...extra }, { without: ['PORT', 'NODE_OPTIONS'] });
 
 /**
  * @typedef {{code: number | null, output: string, timedOut: boolean}} Run
@@ -112,23 +107,24 @@ function endedWithError(result, what) {
 
 describe('Troubleshooting: every error text comes from the real tool', function () {
   this.timeout(180_000);
+  /** @type {ReturnType<typeof scratchRepository> | undefined} */
+  let clone;
   /** @type {string} */
-  let scratch; // a folder of this test's own
+  let scratch; // a folder of this test's own: the one the clone is in
   /** @type {string} */
   let repo; // a clone of the repository, with this checkout's node_modules
   /** @type {string} */
   let workshopBin;
 
   before(() => {
-    scratch = mkdtempSync(path.join(os.tmpdir(), 'troubleshooting-'));
-    repo = path.join(scratch, 'repo');
-    execFileSync('git', ['clone', '--quiet', '--shared', REPO_ROOT, repo]);
-    symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(repo, 'node_modules'), 'junction');
+    clone = scratchRepository('troubleshooting');
+    repo = clone.root;
+    scratch = path.dirname(repo);
     workshopBin = path.join(repo, 'node_modules', '@session-api', 'workshop', 'bin', 'workshop.mjs');
   });
 
   after(() => {
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    clone?.remove();
   });
 
   /** `npm run workshop -- ARGS` in the clone (the bin itself: npm around it adds nothing to the message). */

@@ -1,7 +1,7 @@
 /**
  * A track's timetable for the instructor, from the chapters' own times (chapter.json, read at
  * build time by plugins/workshop-chapters.mjs): when each chapter starts, counted from the start
- * of the session, with a break whenever an hour of work has gone by.
+ * of the session, with a break whenever 50 minutes of work or more have gone by since the last.
  */
 import Link from '@docusaurus/Link';
 import { usePluginData } from '@docusaurus/useGlobalData';

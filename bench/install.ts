@@ -41,18 +41,8 @@ function folderBytes(folder: string): number {
   return bytes;
 }
 
-/** The workspace folders of a clone, as its package.json lists them (`chapters/*` expanded). */
-function workspaceFolders(root: string): string[] {
-  const patterns = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
-  return patterns.flatMap((pattern) => {
-    if (!pattern.endsWith('/*')) return [path.join(root, pattern)];
-    const parent = path.join(root, pattern.slice(0, -2));
-    return readdirSync(parent, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => path.join(parent, entry.name));
-  });
-}
-
 /** The seconds `npm install` takes in a fresh clone, and the MiB of node_modules it leaves. */
-function measureInstall(withSite: boolean): { seconds: number; mebibytes: number } {
+function measureInstall(withSite: boolean, workspaceFolders: (root: string) => string[]): { seconds: number; mebibytes: number } {
   const parent = mkdtempSync(path.join(os.tmpdir(), 'bench install '));
   try {
     const root = path.join(parent, 'session api');
@@ -75,9 +65,11 @@ function measureInstall(withSite: boolean): { seconds: number; mebibytes: number
   }
 }
 
-export function measureInstalls(): Figure[] {
-  const without = measureInstall(false);
-  const withSite = measureInstall(true);
+export async function measureInstalls(): Promise<Figure[]> {
+  // How npm reads the root's workspaces (`chapters/*` expanded): the pipeline tools' reader.
+  const { workspaceFolders } = await import('@session-api/gocd/npm-commands.mjs');
+  const without = measureInstall(false, workspaceFolders);
+  const withSite = measureInstall(true, workspaceFolders);
   return [
     figure('install-time', withSite.seconds, 's', without.seconds),
     figure('install-time-budget', withSite.seconds, 's', BUDGET_S, 1),

@@ -66,7 +66,7 @@ async function measure(): Promise<Results> {
   figures.push(...(await measureSite()));
 
   progress('npm install: a fresh clone with the website and without it (two installs)');
-  figures.push(...measureInstalls());
+  figures.push(...(await measureInstalls()));
 
   progress('workshop verify: each chapter, against its checks run alone (several minutes)');
   figures.push(...(await measureVerify((message) => progress(`  ${message}`))));

@@ -13,9 +13,8 @@
  * adds about 0.3 s more, the same for every npm script).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import type { Chapter } from '@session-api/workshop/chapters';
 import { figure, type Figure } from './figures';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -32,18 +31,6 @@ const checksHooks = path.join(workshopPackage, 'hooks.cjs');
 const mocha = require.resolve('mocha/bin/mocha.js', { paths: [ROOT] });
 const registerTypescript = require.resolve('@session-api/quality/register-typescript', { paths: [ROOT] });
 
-interface ChapterFolder {
-  number: number;
-  folder: string;
-}
-
-function chapterFolders(root: string): ChapterFolder[] {
-  return readdirSync(path.join(root, 'chapters'))
-    .filter((name) => /^\d{2}-/.test(name) && existsSync(path.join(root, 'chapters', name, 'chapter.json')))
-    .sort()
-    .map((folder) => ({ number: Number(folder.slice(0, 2)), folder }));
-}
-
 /** Runs a command to its end and returns how long it took, in seconds; throws when it fails. */
 function timed(what: string, command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): number {
   const started = performance.now();
@@ -54,30 +41,14 @@ function timed(what: string, command: string, args: string[], cwd: string, env: 
 }
 
 /**
- * A scratch repository, as a learner has it: a clone of this checkout's last commit (chapter 9's
- * pipelines need a git repository around the workspace), with this checkout's node_modules.
- */
-function scratchRepository(): { root: string; remove: () => void } {
-  const parent = mkdtempSync(path.join(os.tmpdir(), 'bench verify '));
-  const root = path.join(parent, 'session api');
-  timed('git clone', 'git', ['clone', '--quiet', '--shared', ROOT, root], parent);
-  symlinkSync(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'junction');
-  return { root, remove: () => rmSync(parent, { recursive: true, force: true }) };
-}
-
-/**
  * The fastest verify of one chapter and the fastest run of its checks alone, in seconds.
  * @param root the scratch repository
  */
-function measureChapter(root: string, { number, folder }: ChapterFolder): { verify: number; floor: number } {
+function measureChapter(root: string, { number, dir }: Chapter, checks: string[]): { verify: number; floor: number } {
   timed(`goto ${number}`, process.execPath, [workshopBin, 'goto', String(number), '--yes'], root);
   timed(`solve ${number}`, process.execPath, [workshopBin, 'solve', '--yes'], root);
-  const chapterDir = path.join(root, 'chapters', folder);
-  const checks = readdirSync(path.join(chapterDir, 'checks'))
-    .filter((name) => name.endsWith('.check.ts'))
-    .map((name) => path.join(chapterDir, 'checks', name));
   const mochaArgs = [mocha, '--no-config', '--no-package', '--require', registerTypescript, '--require', checksHooks, '--timeout', '90000', ...checks];
-  const floor = (): number => timed(`mocha on chapter ${number}'s checks`, process.execPath, mochaArgs, chapterDir, { WORKSHOP_TARGET: path.join(root, 'workspace') });
+  const floor = (): number => timed(`mocha on chapter ${number}'s checks`, process.execPath, mochaArgs, dir, { WORKSHOP_TARGET: path.join(root, 'workspace') });
   // --chapter: a verify that passes moves the learner on, and the second run must check the same chapter.
   const verify = (): number => timed(`workshop verify (chapter ${number})`, process.execPath, [workshopBin, 'verify', '--chapter', String(number)], root);
   const floors: number[] = [];
@@ -91,13 +62,18 @@ function measureChapter(root: string, { number, folder }: ChapterFolder): { veri
 }
 
 export async function measureVerify(onChapter: (message: string) => void = () => undefined): Promise<Figure[]> {
-  const { root, remove } = scratchRepository();
+  // The workshop's own tooling (ES modules): a scratch clone of the last commit, with this
+  // checkout's node_modules, and the chapters and check files as `workshop verify` finds them.
+  const { scratchRepository } = await import('@session-api/workshop/scratch-repository');
+  const { loadChapters } = await import('@session-api/workshop/chapters');
+  const { checkFiles } = await import('@session-api/workshop/verify');
+  const { root, remove } = scratchRepository('bench verify');
   const figures: Figure[] = [];
   let slowest = 0;
   try {
-    for (const chapter of chapterFolders(root)) {
+    for (const chapter of loadChapters(root)) {
       try {
-        const { verify, floor } = measureChapter(root, chapter);
+        const { verify, floor } = measureChapter(root, chapter, checkFiles(chapter));
         slowest = Math.max(slowest, verify);
         onChapter(`chapter ${chapter.number}: verify ${verify.toFixed(1)} s, its checks alone ${floor.toFixed(1)} s`);
         figures.push(figure(`verify-chapter-${chapter.number}`, verify, 's', floor, 1.2));

@@ -64,15 +64,15 @@ function run(step) {
 
 const started = Date.now();
 const queue = [...steps];
-/** @type {{ name: string, passed: boolean, seconds: number }[]} */
+/** @type {{ name: string, passed: boolean, seconds: number }[]} the results in the order of `steps`, whichever ends first */
 const results = [];
 const worker = async () => {
-  for (let step = queue.shift(); step; step = queue.shift()) results.push(await run(step));
+  for (let step = queue.shift(); step; step = queue.shift()) results[steps.indexOf(step)] = await run(step);
 };
 await Promise.all(Array.from({ length: serial ? 1 : 2 }, worker));
 
 console.log('━━ summary');
-for (const { name, passed, seconds } of steps.map((step) => results.find((result) => result.name === step.name) ?? { name: step.name, passed: false, seconds: 0 })) {
+for (const { name, passed, seconds } of results) {
   console.log(`${passed ? '✔' : '✖'} ${name} (${seconds.toFixed(1)} s)`);
 }
 const failed = results.filter((result) => !result.passed).length;

@@ -26,10 +26,9 @@ import { createTables, startDynamoDB } from './dynamodb.mjs';
 import { gatewayResponses, startGatewayProxy } from './gateway.mjs';
 import { writeHandlerWrappers } from './handlers.mjs';
 import { hideOutput } from './output.mjs';
-import { freePort, portIsFree } from './ports.mjs';
+import { freePort, HOST, portIsFree } from './ports.mjs';
 import { apiPaths, routeNames } from './routes.mjs';
 
-const HOST = '127.0.0.1';
 const require = createRequire(import.meta.url);
 const AUTHORIZER_PROVIDER = require.resolve('./authorizer.cjs');
 export const READY_LINE = 'Local stack ready';

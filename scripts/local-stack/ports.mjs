@@ -1,6 +1,9 @@
 // @ts-check
 import net from 'node:net';
 
+/** The loopback address the local stack listens on: nothing outside this machine can reach it. */
+export const HOST = '127.0.0.1';
+
 /**
  * A TCP port that is free on the loopback interface right now: the local stack's private ports,
  * and the ports tests start their stacks on, so that runs never collide with `npm start` (3000).

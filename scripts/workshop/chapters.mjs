@@ -119,20 +119,6 @@ export function loadChapters(root = repositoryRoot()) {
 }
 
 /**
- * The chapter with this number, or an error that lists the real ones.
- * @param {Chapter[]} chapters
- * @param {number} number
- */
-export function chapterNumbered(chapters, number) {
-  const chapter = chapters.find((candidate) => candidate.number === number);
-  if (!chapter) {
-    const known = chapters.map((candidate) => candidate.number).join(', ');
-    throw new Error(`There is no chapter ${number}. The chapters are ${known}.`);
-  }
-  return chapter;
-}
-
-/**
  * The files of the app in `dir`, relative to it with forward slashes, sorted. Leaves out
  * dependencies, build output and, with `chapter`, the chapter's own metadata.
  * @param {string} dir

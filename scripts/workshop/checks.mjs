@@ -21,7 +21,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,7 +31,7 @@ import { startDynamoDB } from '@session-api/local-stack/dynamodb.mjs';
 import { startLocalStack } from '@session-api/local-stack/start.mjs';
 import { readServiceResources } from '@session-api/local-stack/service-resources.mjs';
 import YAML from 'yaml';
-import { NOT_APP_FILES } from './chapters.mjs';
+import { copyFiles, filesOf } from './workspace.mjs';
 
 /**
  * @typedef {object} CheckMeta
@@ -409,7 +409,7 @@ export function runScript(script, args = [], { cwd = target(), env = process.env
  */
 export function copyOfTarget() {
   const copy = mkdtempSync(path.join(os.tmpdir(), 'workshop-copy-'));
-  cpSync(target(), copy, { recursive: true, filter: (source) => !NOT_APP_FILES.includes(path.basename(source)) && !/^\.serverless-/.test(path.basename(source)) });
+  copyFiles(target(), copy, filesOf(target()));
   const installed = (createRequire(path.join(target(), 'package.json')).resolve.paths('') ?? []).find((folder) => existsSync(path.join(folder, '@session-api', 'quality')));
   if (installed) symlinkSync(installed, path.join(copy, 'node_modules'), 'junction');
   return copy;

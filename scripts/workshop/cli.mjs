@@ -14,7 +14,6 @@ import { loadChapters, repositoryRoot } from './chapters.mjs';
 import { UsageError, command, terminalAsk } from './ui.mjs';
 import { placeOf } from './workspace.mjs';
 
-export { UsageError } from './ui.mjs';
 
 /**
  * @typedef {import('./context.mjs').Context} Context

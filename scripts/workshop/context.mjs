@@ -30,7 +30,7 @@ export function chapterNamed(context, text, example) {
   const list = numbers.length > 1 ? `${numbers[0]} to ${numbers.at(-1)}` : numbers.join('');
   if (text === undefined || text === '') throw new UsageError(`Say which chapter (${list}), for example: ${command(example(String(numbers[1] ?? numbers[0] ?? 1)))}`);
   const number = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
-  const chapter = context.chapters.find((candidate) => candidate.number === number);
+  const chapter = chapterOf(context, number);
   if (!chapter) {
     const what = Number.isNaN(number) ? `"${text}" is not a chapter number` : `There is no chapter ${number}`;
     const closest = Number.isNaN(number) ? (numbers[1] ?? numbers[0]) : ([...numbers].reverse().find((n) => n <= number) ?? numbers[0]);

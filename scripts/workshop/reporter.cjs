@@ -1,9 +1,9 @@
 // @ts-check
 /**
  * The mocha reporter of `workshop verify`: one line per check as it runs (a spinner on a check
- * that takes a while, in a terminal), then, for each check that failed, the reason in plain
- * words and where the chapter explains it. It also writes every result to the JSON file named by
- * WORKSHOP_RESULTS, which `workshop hint`, `status` and the chapters' chain read.
+ * that takes a while, in a terminal). It writes every result, with the check's reason and
+ * section, to the JSON file named by WORKSHOP_RESULTS: verify.mjs's summary() prints the reasons
+ * from it after the run, and `workshop hint`, `status` and the chapters' chain read it too.
  *
  * CommonJS on purpose: mocha loads reporters with require().
  */
@@ -11,7 +11,7 @@ const { writeFileSync } = require('node:fs');
 const { stripVTControlCharacters } = require('node:util');
 const Mocha = require('mocha');
 
-const { EVENT_RUN_END, EVENT_TEST_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING, EVENT_HOOK_END } = Mocha.Runner.constants;
+const { EVENT_RUN_END, EVENT_TEST_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const SLOW_MS = 700;
 const colour = (/** @type {number} */ code) => (/** @type {string} */ text) => (process.stdout.isTTY && !process.env['NO_COLOR'] ? `\u001b[${code}m${text}\u001b[0m` : text);
@@ -90,7 +90,6 @@ class WorkshopReporter {
       results.push({ title: test.title, state: 'skipped', durationMs: 0, reason, ...metaOf(test) });
       console.log(`  ${dim(`- ${test.title} (skipped: ${reason})`)}`);
     });
-    runner.on(EVENT_HOOK_END, () => undefined);
     runner.once(EVENT_RUN_END, () => {
       stopSpinner();
       const file = process.env['WORKSHOP_RESULTS'];

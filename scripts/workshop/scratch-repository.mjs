@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+/** The checkout these tests run in: the scratch copies are clones of it. */
+const THIS_CHECKOUT = fileURLToPath(new URL('../..', import.meta.url));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /**
@@ -22,14 +23,15 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /**
  * The environment of a learner's terminal: no colours, and nothing of the npm script that runs
- * the tests (INIT_CWD and friends would point npm at this checkout).
+ * the tests (INIT_CWD and friends would point npm at this checkout). `extra` comes last, so a
+ * test can still set npm's own settings (npm_config_registry, for one).
  * @param {NodeJS.ProcessEnv} [extra]
  */
 export function learnerEnv(extra = {}) {
   /** @type {NodeJS.ProcessEnv} */
-  const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...extra };
+  const env = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
   for (const name of Object.keys(env)) if (name === 'INIT_CWD' || name.startsWith('npm_')) delete env[name];
-  return env;
+  return { ...env, ...extra };
 }
 
 /**
@@ -39,8 +41,8 @@ export function learnerEnv(extra = {}) {
 export function scratchRepository(label) {
   const parent = mkdtempSync(path.join(os.tmpdir(), `workshop ${label} `));
   const root = path.join(parent, 'session api');
-  execFileSync('git', ['clone', '--quiet', '--shared', repositoryRoot, root]);
-  symlinkSync(path.join(repositoryRoot, 'node_modules'), path.join(root, 'node_modules'), 'junction');
+  execFileSync('git', ['clone', '--quiet', '--shared', THIS_CHECKOUT, root]);
+  symlinkSync(path.join(THIS_CHECKOUT, 'node_modules'), path.join(root, 'node_modules'), 'junction');
   return {
     root,
     workspace: path.join(root, 'workspace'),

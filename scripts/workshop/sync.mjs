@@ -93,10 +93,11 @@ export function holdsNoChangedLine(ours, base, theirs) {
 export function syncChapters({ root = repositoryRoot(), since = 'HEAD', dryRun = false } = {}) {
   /** @type {SyncResult[]} */
   const results = [];
+  const chapters = loadChapters(root);
   for (const relative of changedInFinal(root, since)) {
     const base = git(root, ['show', `${since}:final/${relative}`]);
     const theirs = readFileSync(path.join(root, 'final', relative), 'utf8');
-    for (const chapter of loadChapters(root)) {
+    for (const chapter of chapters) {
       const file = path.join(chapter.dir, relative);
       if (!existsSync(file)) continue;
       const ours = readFileSync(file, 'utf8');

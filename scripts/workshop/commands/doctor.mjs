@@ -11,7 +11,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statfsSync, writeFileSync 
 import path from 'node:path';
 import { readProgress } from '../progress.mjs';
 import { colours, command } from '../ui.mjs';
-import { DEFAULT_PORT, portIsFree, portNamed } from './serve.mjs';
+import { HOST, portIsFree } from '@session-api/local-stack/ports.mjs';
+import { portNamed } from './serve.mjs';
 
 /**
  * @typedef {object} Finding
@@ -93,7 +94,7 @@ export function dependenciesFinding(root) {
  * @returns {Promise<Finding>}
  */
 export async function portFinding(port) {
-  if (await portIsFree(port)) return { level: 'ok', text: `port ${port} is free for the local stack` };
+  if (await portIsFree(port, HOST)) return { level: 'ok', text: `port ${port} is free for the local stack` };
   return { level: 'problem', text: `port ${port} is taken by another program (another npm start, or serve in another terminal?)`, fix: `stop that program, or serve on another port: ${command(`serve --port ${port + 1}`)}` };
 }
 
@@ -153,7 +154,7 @@ export function workshopFinding(place) {
  * @returns {Promise<number>}
  */
 export async function doctor(context, options) {
-  const port = options.port === undefined ? DEFAULT_PORT : portNamed(options.port);
+  const port = portNamed(options.port);
   const engines = JSON.parse(readFileSync(path.join(context.root, 'package.json'), 'utf8')).engines?.node ?? '>=20.19.0';
   const { bavail, bsize } = statfsSync(context.root);
   const findings = [

@@ -5,7 +5,7 @@
  * the file and function, then the shape of the code. Each `hint` shows one level more, so the
  * learner takes only as much help as they need; the levels seen are kept in the progress file.
  */
-import { chapterOf, currentChapter } from '../context.mjs';
+import { currentChapter } from '../context.mjs';
 import { requireProgress, writeProgress } from '../progress.mjs';
 import { colours, command } from '../ui.mjs';
 import { anchorOf } from '../verify.mjs';
@@ -43,7 +43,7 @@ export async function hint(context) {
     const line = `Hint ${index + 1} of ${hints.length}: ${text}`;
     context.print(index === shown - 1 ? line : colours.dim(line));
   }
-  const explained = failed.explained ? ` The chapter explains it in "${failed.explained}" (${chapterOf(context, chapter.number)?.page}#${anchorOf(failed.explained)}).` : '';
+  const explained = failed.explained ? ` The chapter explains it in "${failed.explained}" (${chapter.page}#${anchorOf(failed.explained)}).` : '';
   if (shown < hints.length) context.print(`\nStill stuck? ${command('hint')} again shows the next level.${explained}`);
   else context.print(`\nThat is the last hint.${explained} To see the solution's code: ${command('diff')}`);
   return 0;

@@ -5,24 +5,11 @@
  * Ctrl-C stops it. `--port N` serves on another port.
  */
 import { spawn } from 'node:child_process';
-import net from 'node:net';
+import { HOST, portIsFree } from '@session-api/local-stack/ports.mjs';
 import { UsageError, command } from '../ui.mjs';
 import { requireWorkspace } from '../workspace.mjs';
 
 export const DEFAULT_PORT = 3000;
-
-/**
- * Whether a TCP port can be listened on, on every interface (where the local stack listens).
- * @param {number} port
- * @returns {Promise<boolean>}
- */
-export function portIsFree(port) {
-  return new Promise((resolve) => {
-    const probe = net.createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, () => probe.close(() => resolve(true)));
-  });
-}
 
 /**
  * The port a learner asked for.
@@ -43,8 +30,8 @@ export function portNamed(text) {
 export async function serve(context, options) {
   requireWorkspace(context.place);
   const port = portNamed(options.port);
-  if (!(await portIsFree(port))) {
-    throw new UsageError(`Port ${port} is taken: another program listens there (another npm start, or serve in another terminal?). Stop it, or serve on another port: ${command(`serve --port ${port === DEFAULT_PORT ? DEFAULT_PORT + 1 : port + 1}`)}`);
+  if (!(await portIsFree(port, HOST))) {
+    throw new UsageError(`Port ${port} is taken: another program listens there (another npm start, or serve in another terminal?). Stop it, or serve on another port: ${command(`serve --port ${port + 1}`)}`);
   }
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const child = spawn(npm, ['start'], {

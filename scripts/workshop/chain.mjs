@@ -1,32 +1,54 @@
 // @ts-check
 /**
- * The chain: what makes a learner's `verify` mean something. For every chapter N >= 1, chapter
- * N's checks must FAIL on chapter N-1's code, each one of them (a check that already passes
- * before the chapter proves nothing about the chapter), and all PASS on chapter N's code; and
- * final/ must pass the last chapter's checks.
+ * The chain: what makes a learner's `verify` mean something. For every chapter N >= 1:
+ *
+ *   its start      every check of chapter N FAILS on the start `goto N` gives (a check that
+ *                  already passes there checks nothing the learner writes), and none fails
+ *                  because the start does not compile or start: a left-out step keeps the app
+ *                  compiling and starting;
+ *   each step      with every step written but one, a check of the section that step names
+ *                  fails: each step is checked, and the failure sends the learner to its code;
+ *   its end        every check PASSES on the chapter's own folder (its solution);
+ *
+ * and final/ passes the last chapter's checks.
  */
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { loadChapters, repositoryRoot } from './chapters.mjs';
+import { typeErrors, sourceLine } from './causes.mjs';
+import { appVersion, startVersion } from './steps.mjs';
 import { runChecks } from './verify.mjs';
+import { scratchApp } from './workspace.mjs';
 
 /**
  * @typedef {import('./chapters.mjs').Chapter} Chapter
  * @typedef {import('./verify.mjs').Verification} Verification
- * @typedef {{ chapter: number, on: string, expect: 'fail' | 'pass', seconds: number, problems: string[], output: string }} Link
+ * @typedef {'fail' | 'pass' | 'step'} Expectation   every check fails, every check passes, a check of the step's section fails
+ * @typedef {{ chapter: number, on: string, expect: Expectation, section?: string, seconds: number, problems: string[], output: string }} Link
  */
 
+/** A check that failed because the app could not be started proves nothing about a step. */
+const DID_NOT_START = /^npm start failed/;
+
 /**
- * What is wrong with a run that should have failed every check, or passed every one.
+ * What is wrong with a run, against what it should show.
  * @param {Verification} run
- * @param {'fail' | 'pass'} expect
+ * @param {Expectation} expect
+ * @param {string} [section] for 'step': the section whose checks ran
  * @returns {string[]}
  */
-export function linkProblems(run, expect) {
-  if (run.results.length === 0) return ['no check ran (they could not be loaded: see the output)'];
+export function linkProblems(run, expect, section) {
+  if (run.cause) return [`it does not compile: ${run.cause.errors.slice(0, 3).map(sourceLine).join('; ')}`];
+  if (run.results.length === 0) return [expect === 'step' ? `no check explains "${section}", so nothing checks this step` : 'no check ran (they could not be loaded: see the output)'];
   if (expect === 'pass') {
     return run.results.filter((result) => result.state !== 'passed').map((result) => `"${result.title}" ${result.state}: ${(result.reason ?? '').split('\n')[0]}`);
   }
-  return run.results.filter((result) => result.state !== 'failed').map((result) => `"${result.title}" ${result.state === 'passed' ? 'already passes' : 'was skipped'} before the chapter: it proves nothing about this chapter`);
+  const unstarted = run.results.filter((result) => result.state === 'failed' && DID_NOT_START.test(result.reason ?? ''));
+  if (unstarted.length > 0) return [`the app does not start, so "${unstarted[0]?.title}" fails for that reason: ${(unstarted[0]?.reason ?? '').split('\n').slice(0, 6).join(' | ')}`];
+  if (expect === 'step') {
+    return run.results.some((result) => result.state === 'failed') ? [] : [`every check of "${section}" passes without this step: none of them checks it`];
+  }
+  return run.results.filter((result) => result.state !== 'failed').map((result) => `"${result.title}" ${result.state === 'passed' ? 'already passes' : 'was skipped'} on the start: it checks nothing the learner writes`);
 }
 
 /**
@@ -37,17 +59,44 @@ export function linkProblems(run, expect) {
 export async function runChain({ root = repositoryRoot(), only, onLink = () => undefined, chapters = loadChapters(root), finalDir = path.join(root, 'final') } = {}) {
   /** @type {Link[]} */
   const links = [];
-  /** @param {Chapter} chapter @param {string} dir @param {string} on @param {'fail' | 'pass'} expect */
-  const link = async (chapter, dir, on, expect) => {
-    const run = await runChecks({ chapter, target: dir, quiet: true });
-    const done = { chapter: chapter.number, on, expect, seconds: run.seconds, problems: linkProblems(run, expect), output: run.output };
+  /**
+   * @param {Chapter} chapter @param {string} dir @param {string} on @param {Expectation} expect
+   * @param {string} [section] for 'step'
+   */
+  const link = async (chapter, dir, on, expect, section) => {
+    const run = await runChecks({ chapter, target: dir, quiet: true, causes: false, ...(section ? { sections: [section] } : {}) });
+    const done = { chapter: chapter.number, on, expect, ...(section ? { section } : {}), seconds: run.seconds, problems: linkProblems(run, expect, section), output: run.output };
     links.push(done);
     onLink(done);
   };
   for (const [index, chapter] of chapters.entries()) {
     if (only && !only.includes(chapter.number)) continue;
-    const previous = chapters[index - 1];
-    if (previous) await link(chapter, previous.dir, `chapters/${previous.folder}`, 'fail');
+    if (index > 0) {
+      const start = scratchApp(startVersion(chapter), chapter.dir);
+      try {
+        const started = Date.now();
+        const types = await typeErrors(start);
+        const compiles = { chapter: chapter.number, on: 'its start', expect: /** @type {const} */ ('fail'), seconds: (Date.now() - started) / 1000, problems: types.errors.slice(0, 5).map((error) => `the start does not compile: ${sourceLine(error)}`), output: types.output };
+        if (compiles.problems.length > 0 || chapter.steps.length === 0) {
+          if (chapter.steps.length === 0) compiles.problems.push(`chapters/${chapter.folder}/chapter.json lists no step: a learner would have nothing to write`);
+          links.push(compiles);
+          onLink(compiles);
+        }
+        await link(chapter, start, 'its start', 'fail');
+      } finally {
+        rmSync(start, { recursive: true, force: true });
+      }
+      if (chapter.steps.length > 1) {
+        for (const step of chapter.steps) {
+          const variant = scratchApp(appVersion(chapter, (name) => name === step.name), chapter.dir);
+          try {
+            await link(chapter, variant, `step "${step.name}" left out`, 'step', step.section);
+          } finally {
+            rmSync(variant, { recursive: true, force: true });
+          }
+        }
+      }
+    }
     await link(chapter, chapter.dir, `chapters/${chapter.folder}`, 'pass');
   }
   const last = chapters.at(-1);

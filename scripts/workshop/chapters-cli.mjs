@@ -2,13 +2,37 @@
 /**
  * `chapters`: the maintainers' commands for keeping the chapters honest.
  *
- *   chapters check [N...]         the declared changes, then the chain (all chapters, or these)
+ *   chapters check [N...]         the lines to write against each chapter's budget, the declared
+ *                                 changes, then the chain (all chapters, or these)
  *   chapters declared             only the declared changes (seconds)
+ *   chapters budget               only the lines to write (a second)
  *   chapters sync [--since REV] [--dry-run]   carry a change made in final/ into the chapters
  */
 import { checkDeclaredChanges } from './declared.mjs';
 import { runChain } from './chain.mjs';
+import { loadChapters } from './chapters.mjs';
+import { LINES_PER_MINUTE, linesToWrite } from './steps.mjs';
 import { main as sync } from './sync.mjs';
+
+/**
+ * The lines a learner writes in each chapter, against its budget: LINES_PER_MINUTE per planned
+ * minute. A chapter over its budget cannot be followed in its time.
+ * @param {number[]} only
+ */
+function budget(only = []) {
+  let over = 0;
+  console.log('lines to write per chapter (non-blank lines of its steps), against 3 per planned minute:');
+  for (const chapter of loadChapters()) {
+    if (chapter.minutes === 0 || (only.length > 0 && !only.includes(chapter.number))) continue;
+    const { total, steps } = linesToWrite(chapter);
+    const allowed = chapter.minutes * LINES_PER_MINUTE;
+    const fits = total <= allowed;
+    if (!fits) over += 1;
+    console.log(`${fits ? '✔' : '✖'} chapter ${chapter.number} (${chapter.minutes} min): ${total} of ${allowed} lines, in ${steps.length} step(s)${steps.length ? `: ${steps.map((step) => `${step.name} ${step.lines}`).join(', ')}` : ''}`);
+  }
+  console.log(over === 0 ? '✔ every chapter fits its time' : `${over} chapter(s) ask for more lines than their time allows`);
+  return over === 0 ? 0 : 1;
+}
 
 function declared() {
   const findings = checkDeclaredChanges();
@@ -22,9 +46,13 @@ async function chain(only) {
   const links = await runChain({
     ...(only.length ? { only } : {}),
     onLink: (link) => {
-      const verb = link.expect === 'fail' ? 'fail on' : 'pass on';
       const mark = link.problems.length === 0 ? '✔' : '✖';
-      console.log(`${mark} chapter ${link.chapter}'s checks ${verb} ${link.on} (${link.seconds.toFixed(1)} s)`);
+      const what = {
+        fail: `chapter ${link.chapter}'s checks all fail on ${link.on}`,
+        pass: `chapter ${link.chapter}'s checks all pass on ${link.on}`,
+        step: `chapter ${link.chapter}, ${link.on}: a check of "${link.section}" fails`,
+      }[link.expect];
+      console.log(`${mark} ${what} (${link.seconds.toFixed(1)} s)`);
       for (const problem of link.problems) console.log(`    ${problem}`);
       if (link.problems.length > 0) console.log(link.output.split('\n').map((line) => `    | ${line}`).join('\n'));
     },
@@ -39,6 +67,7 @@ async function chain(only) {
 export async function main(argv) {
   const [command, ...rest] = argv;
   if (command === 'declared') return declared();
+  if (command === 'budget') return budget();
   if (command === 'sync') return sync(rest);
   if (command === 'check') {
     const only = rest.map(Number);
@@ -46,9 +75,10 @@ export async function main(argv) {
       console.error('usage: chapters check [N...]');
       return 2;
     }
+    const budgetStatus = budget(only);
     const declaredStatus = declared();
-    return (await chain(only)) || declaredStatus;
+    return (await chain(only)) || budgetStatus || declaredStatus;
   }
-  console.error('usage: chapters check [N...] | chapters declared | chapters sync [--since REV] [--dry-run]');
+  console.error('usage: chapters check [N...] | chapters budget | chapters declared | chapters sync [--since REV] [--dry-run]');
   return 2;
 }

@@ -3,7 +3,9 @@
  * The chapters of the workshop: numbered folders chapters/NN-name/, each a complete app (the
  * state of the code at the END of that chapter) plus what describes it:
  *
- *   chapter.json   title, minutes, goals, and the files its lesson adds, changes and removes
+ *   chapter.json   title, minutes, goals, the sections of its page, its steps (the code its
+ *                  learners write: steps.mjs), what the given files do, and the files its lesson
+ *                  adds, changes and removes
  *   checks/        the chapter's checks (`npm test` in the folder, `workshop verify`)
  *   README.md      a short page for GitHub readers
  *
@@ -24,6 +26,13 @@ import { fileURLToPath } from 'node:url';
  */
 
 /**
+ * @typedef {object} Step  a part of the lesson the learner writes (steps.mjs)
+ * @property {string} name       e.g. "sign-tokens", as its regions are named (step:sign-tokens)
+ * @property {string} section    the section of the chapter's page that shows its code and explains it
+ * @property {string} does       what it does, in a few words: the placeholder says it
+ */
+
+/**
  * @typedef {object} Chapter
  * @property {number} number
  * @property {string} folder       e.g. "03-log-in"
@@ -32,6 +41,8 @@ import { fileURLToPath } from 'node:url';
  * @property {number} minutes      0 for the starting point
  * @property {string[]} goals
  * @property {string[]} sections   the headings of the chapter's page; each check's `explained` is one
+ * @property {Step[]} steps        the code its learners write, in the order the page shows it
+ * @property {Record<string, string>} given  what a given file does, for files that do not say it in a first comment
  * @property {string} page         the chapter's page on the website, e.g. "/chapters/03-log-in"
  * @property {Changes} changes
  */
@@ -73,20 +84,49 @@ function stringList(list, where) {
  */
 export function validateChapter(data, where) {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error(`${where}: must hold a JSON object`);
-  const { title, minutes, goals, sections, changes = {} } = /** @type {Record<string, any>} */ (data);
+  const { title, minutes, goals, sections, steps = [], given = {}, changes = {} } = /** @type {Record<string, any>} */ (data);
   if (typeof title !== 'string' || title.trim() === '') throw new Error(`${where}: "title" must be a non-empty string`);
   if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 0) throw new Error(`${where}: "minutes" must be a whole number of minutes`);
+  const sectionList = stringList(sections, `${where}: "sections"`);
+  if (typeof given !== 'object' || given === null || Array.isArray(given) || !Object.values(given).every((value) => typeof value === 'string' && value.trim() !== '')) {
+    throw new Error(`${where}: "given" must map a file's path to what it does, in words`);
+  }
   return {
     title,
     minutes,
     goals: stringList(goals, `${where}: "goals"`),
-    sections: stringList(sections, `${where}: "sections"`),
+    sections: sectionList,
+    steps: validateSteps(steps, sectionList, where),
+    given,
     changes: {
       added: stringList(changes.added, `${where}: "changes.added"`),
       changed: stringList(changes.changed, `${where}: "changes.changed"`),
       removed: stringList(changes.removed, `${where}: "changes.removed"`),
     },
   };
+}
+
+const STEP_NAME = /^[a-z][a-z0-9-]*$/;
+
+/**
+ * @param {unknown} steps chapter.json's "steps"
+ * @param {string[]} sections
+ * @param {string} where
+ * @returns {Step[]}
+ */
+function validateSteps(steps, sections, where) {
+  if (!Array.isArray(steps)) throw new Error(`${where}: "steps" must be a list of { "name", "section", "does" }`);
+  const names = new Set();
+  return steps.map((step, index) => {
+    const { name, section, does } = /** @type {Record<string, unknown>} */ (step ?? {});
+    const at = `${where}: steps[${index}]`;
+    if (typeof name !== 'string' || !STEP_NAME.test(name)) throw new Error(`${at}: "name" must be lower case words joined by dashes, as its regions are named (step:sign-tokens)`);
+    if (names.has(name)) throw new Error(`${at}: a second step named "${name}"`);
+    names.add(name);
+    if (typeof section !== 'string' || !sections.includes(section)) throw new Error(`${at}: "section" must be one of the chapter's sections (${sections.join(', ')}), the one that shows its code`);
+    if (typeof does !== 'string' || does.trim() === '') throw new Error(`${at}: "does" must say what the step does, in a few words`);
+    return { name, section, does };
+  });
 }
 
 /**

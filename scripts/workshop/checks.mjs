@@ -21,17 +21,17 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { ListTablesCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { startDynamoDB } from '@session-api/local-stack/dynamodb.mjs';
 import { startLocalStack } from '@session-api/local-stack/start.mjs';
-import { readServiceResources } from '@session-api/local-stack/service-resources.mjs';
+import { readServiceResources, readServiceRoutes } from '@session-api/local-stack/service-resources.mjs';
 import YAML from 'yaml';
-import { copyFiles, filesOf } from './workspace.mjs';
+import { functionErrors, missingTable, serviceProblems } from './causes.mjs';
+import { readApp, scratchApp } from './workspace.mjs';
 
 /**
  * @typedef {object} CheckMeta
@@ -74,6 +74,9 @@ export const OTHER_CLIENT_ID = process.env['WORKSHOP_OTHER_CLIENT_ID'] ?? 'works
  * @param {() => Promise<void> | void} body
  */
 export function check(title, meta, body) {
+  // The chain runs only the checks of one section (WORKSHOP_SECTIONS) to prove its step is checked.
+  const sections = process.env['WORKSHOP_SECTIONS'];
+  if (sections && !(/** @type {string[]} */ (JSON.parse(sections))).includes(meta.explained)) return undefined;
   const test = it(title, async function () {
     if (meta.local && process.env['WORKSHOP_URL']) {
       /** @type {any} */ (this.test).skipReason = meta.local;
@@ -160,7 +163,9 @@ export async function stopApi() {
  * @property {string} text
  * @property {any} json                          the parsed body, or undefined
  * @property {number} durationMs
- * @property {string} request                    e.g. "POST /user"
+ * @property {string} request                    e.g. "POST /user" (a check may say more: "POST /user with a short password")
+ * @property {string} route                      the method and path called, e.g. "POST /user"
+ * @property {string} [logs]                     what the local stack printed while it ran (local only)
  */
 
 /**
@@ -171,7 +176,9 @@ export async function stopApi() {
  * @returns {Promise<Answer>}
  */
 export async function call(method, route, options = {}) {
-  const { baseUrl } = await api();
+  const running = await api();
+  const { baseUrl } = running;
+  const logsBefore = running.remote ? 0 : running.logs().length;
   /** @type {Record<string, string>} */
   const headers = { ...options.headers };
   if (options.json !== undefined) headers['content-type'] ??= 'application/json';
@@ -187,7 +194,10 @@ export async function call(method, route, options = {}) {
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: Object.fromEntries(response.headers), text, json, durationMs: performance.now() - started, request: `${method} ${route}` };
+  /** @type {Answer} */
+  const answer = { status: response.status, headers: Object.fromEntries(response.headers), text, json, durationMs: performance.now() - started, request: `${method} ${route}`, route: `${method} ${route.split('?')[0]}` };
+  if (!running.remote) answer.logs = running.logs().slice(logsBefore);
+  return answer;
 }
 
 /**
@@ -198,18 +208,48 @@ export async function call(method, route, options = {}) {
  */
 export function expectStatus(answer, expected, whenInstead = {}) {
   if (answer.status === expected) return;
-  const meaning = whenInstead[answer.status] ?? GENERIC_MEANINGS[answer.status];
+  const cause = causeOf(answer);
+  const meaning = cause?.replaces ? undefined : (whenInstead[answer.status] ?? GENERIC_MEANINGS[answer.status]);
   const detail = answer.json?.detail ? ` ("${answer.json.detail}")` : '';
-  throw new Error(`${answer.request} answered ${answer.status}${detail}, not ${expected}${meaning ? `: ${meaning}` : ''}.`);
+  const said = `${answer.request} answered ${answer.status}${detail}, not ${expected}${meaning ? `: ${meaning}` : ''}`;
+  throw new Error(`${said}${/[.?!]$/.test(said) ? '' : '.'}${cause ? `\n${cause.text}` : ''}`);
 }
 
 /** @type {Record<number, string>} */
 const GENERIC_MEANINGS = {
   403: 'API Gateway answers "Missing Authentication Token" for a route it does not have: is it in serverless.yml with this method and path?',
   404: 'the route does not exist: is it in serverless.yml with this method and path?',
-  500: 'the function threw: read the terminal of the local stack (or the logs) for the error',
+  500: 'the function threw (its error is below, when the local stack logged one)',
   502: 'the function crashed or answered something that is not an API Gateway response',
 };
+
+/**
+ * What the local stack knows about a wrong answer that the answer itself does not say: the
+ * function's own error and stack for a 5xx (what it logged while the request ran), a table
+ * missing from serverless.yml, a local time-out on a busy machine, a route serverless.yml does
+ * not have. `replaces`: the cause says all there is, so the check's guess about what the status
+ * means is left out.
+ * @param {Answer} answer
+ * @returns {{ text: string, replaces: boolean } | undefined}
+ */
+export function causeOf(answer) {
+  if (answer.logs === undefined) return undefined;
+  if ((answer.status === 403 || answer.status === 404) && (answer.json?.code === 'not_found' || /Missing Authentication Token/.test(answer.text))) {
+    const routes = readServiceRoutes(target());
+    if (routes.some((known) => known.toUpperCase() === answer.route.toUpperCase())) return undefined;
+    return { text: `serverless.yml has no route ${answer.route} (its routes: ${routes.join(', ') || 'none yet'}).`, replaces: true };
+  }
+  if (answer.status === 504) {
+    return { text: `The function did not answer within the local stack's time limit: the machine was too busy (other programs, a build) to run it in time. That is not your code; run verify again when the machine is quieter.`, replaces: true };
+  }
+  if (answer.status < 500) return undefined;
+  const errors = functionErrors(answer.logs);
+  if (errors.length === 0) return undefined;
+  const text = errors.join('\n');
+  const missing = missingTable(text) ? serviceProblems(target()) : [];
+  const tables = missingTable(text) ? `\nThe function asked DynamoDB for a table it does not have. ${missing.join(' ') || "Is the table in serverless.yml's resources, with the name the function reads?"}` : '';
+  return { text: `The function's own error, from the local stack's log:\n${text.split('\n').map((line) => `  ${line}`).join('\n')}${tables}`, replaces: false };
+}
 
 /**
  * Fails unless the answer is an RFC 9457 problem document with this code.
@@ -402,15 +442,10 @@ export function runScript(script, args = [], { cwd = target(), env = process.env
 /**
  * A copy of the target's app in a new temporary folder, for a check that must change the app to
  * see what happens (chapter 7 adds an untested module to see the coverage gate fail): the
- * learner's own files are never touched. Its packages and their bins are found as the target's
- * are: the copy's node_modules links to the nearest node_modules above the target that holds the
- * workshop's tooling. Without dependencies and build output. The caller removes the copy.
+ * learner's own files are never touched. Its packages are found as the target's are; without
+ * dependencies and build output. The caller removes the copy.
  * @returns {string} the copy's folder
  */
 export function copyOfTarget() {
-  const copy = mkdtempSync(path.join(os.tmpdir(), 'workshop-copy-'));
-  copyFiles(target(), copy, filesOf(target()));
-  const installed = (createRequire(path.join(target(), 'package.json')).resolve.paths('') ?? []).find((folder) => existsSync(path.join(folder, '@session-api', 'quality')));
-  if (installed) symlinkSync(installed, path.join(copy, 'node_modules'), 'junction');
-  return copy;
+  return scratchApp(readApp(target()), target());
 }

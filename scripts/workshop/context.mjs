@@ -48,17 +48,6 @@ export function chapterOf(context, number) {
 }
 
 /**
- * Where a chapter starts: the end of the chapter before it (the first chapter starts from its
- * own folder, the starting point).
- * @param {Context} context @param {Chapter} chapter
- * @returns {Chapter}
- */
-export function startOf(context, chapter) {
-  const index = context.chapters.indexOf(chapter);
-  return context.chapters[index - 1] ?? chapter;
-}
-
-/**
  * The chapter after this one, if any.
  * @param {Context} context @param {Chapter} chapter
  */

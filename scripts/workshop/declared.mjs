@@ -13,6 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { minimatch } from 'minimatch';
 import { appFiles, loadChapters, repositoryRoot } from './chapters.mjs';
+import { solutionBytes } from './steps.mjs';
 
 /**
  * @typedef {import('./chapters.mjs').Changes} Changes
@@ -20,7 +21,8 @@ import { appFiles, loadChapters, repositoryRoot } from './chapters.mjs';
  */
 
 /**
- * What really changed from the app in `before` to the app in `after`.
+ * What really changed from the app in `before` to the app in `after`: their solutions are
+ * compared, so region markers (a step's, or a page's) are not changes.
  * @param {string} before
  * @param {string} after
  * @returns {Changes}
@@ -29,7 +31,7 @@ export function realChanges(before, after) {
   const [old, now] = [appFiles(before), appFiles(after)];
   const oldSet = new Set(old);
   const nowSet = new Set(now);
-  const same = (/** @type {string} */ file) => readFileSync(path.join(before, file)).equals(readFileSync(path.join(after, file)));
+  const same = (/** @type {string} */ file) => solutionBytes(path.join(before, file)).equals(solutionBytes(path.join(after, file)));
   return {
     added: now.filter((file) => !oldSet.has(file)),
     removed: old.filter((file) => !nowSet.has(file)),

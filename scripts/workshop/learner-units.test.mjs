@@ -57,10 +57,9 @@ describe('learner CLI: the paths a learner types', () => {
 
 describe('learner CLI: the unified diff', () => {
   it('shows changed, added and removed files in path order, with git\'s headers; nothing when equal', () => {
-    const dir = scratch();
-    write(path.join(dir, 'a'), { 'same.ts': 'same\n', 'changed.ts': 'one\ntwo\n', 'gone.ts': 'bye\n' });
-    write(path.join(dir, 'b'), { 'same.ts': 'same\n', 'changed.ts': 'one\nthree\n', 'new.ts': 'hello\n' });
-    const text = unifiedDiff({ dir: path.join(dir, 'a'), files: ['changed.ts', 'gone.ts', 'same.ts'], label: 'workspace' }, { dir: path.join(dir, 'b'), files: ['changed.ts', 'new.ts', 'same.ts'], label: 'chapters/03-log-in' });
+    const a = new Map(Object.entries({ 'same.ts': 'same\n', 'changed.ts': 'one\ntwo\n', 'gone.ts': 'bye\n' }));
+    const b = new Map(Object.entries({ 'same.ts': 'same\n', 'changed.ts': 'one\nthree\n', 'new.ts': 'hello\n' }));
+    const text = unifiedDiff({ files: a, label: 'workspace' }, { files: b, label: 'chapters/03-log-in' });
     assert.equal(
       text,
       [
@@ -70,7 +69,7 @@ describe('learner CLI: the unified diff', () => {
         '',
       ].join('\n'),
     );
-    assert.equal(unifiedDiff({ dir: path.join(dir, 'a'), files: ['same.ts'], label: 'x' }, { dir: path.join(dir, 'b'), files: ['same.ts'], label: 'y' }), '');
+    assert.equal(unifiedDiff({ files: new Map([['same.ts', 'same\n']]), label: 'x' }, { files: new Map([['same.ts', Buffer.from('same\n')]]), label: 'y' }), '');
   });
 });
 

@@ -11,6 +11,10 @@
  *     "lastVerify": { "chapter": 3, "at": "...", "results": [...] },  what `hint` reads
  *     "hintsShown": { "3/POST /session answers ...": 2 }              levels seen, per check
  *   }
+ *
+ * It keeps only what was shown: a check's result and reason, never its hints (`hint` reads them
+ * from the chapter's checks when asked, one level at a time), so that the file does not hold the
+ * answer before the learner asks for it.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -29,7 +33,6 @@ import { UsageError, command } from './ui.mjs';
  * @property {'passed' | 'failed' | 'skipped'} state
  * @property {string} [reason]
  * @property {string} [explained]
- * @property {string[]} [hints]
  */
 
 /**
@@ -37,6 +40,7 @@ import { UsageError, command } from './ui.mjs';
  * @property {number} chapter
  * @property {string} at
  * @property {string} [url]
+ * @property {{ kind: 'types' | 'build', errors: import('./causes.mjs').SourceError[] }} [cause]   what stopped the checks
  * @property {RecordedCheck[]} results
  */
 

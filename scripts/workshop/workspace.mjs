@@ -11,7 +11,9 @@
  * Only the app's files are copied, compared and replaced: node_modules, build output and the
  * like (NOT_APP_FILES in chapters.mjs) are left where they are.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { appFiles } from './chapters.mjs';
 import { UsageError, command } from './ui.mjs';
@@ -43,14 +45,6 @@ export function filesOf(dir) {
 }
 
 /**
- * The files a chapter's folder gives the learner: its app, without its checks and metadata.
- * @param {import('./chapters.mjs').Chapter} chapter
- */
-export function chapterFiles(chapter) {
-  return appFiles(chapter.dir);
-}
-
-/**
  * Stops a command that needs an app in workspace/ when there is none.
  * @param {Place} place
  */
@@ -59,15 +53,6 @@ export function requireWorkspace(place) {
   if (!existsSync(path.join(place.workspace, 'package.json'))) {
     throw new UsageError(`workspace/ is not an app: it has no package.json. To set it up again (your files are saved first), type: ${command('goto N')} with your chapter's number`);
   }
-}
-
-/**
- * Whether two folders hold the same files, byte for byte.
- * @param {string} dirA @param {string[]} filesA @param {string} dirB @param {string[]} filesB
- */
-export function sameFiles(dirA, filesA, dirB, filesB) {
-  if (filesA.length !== filesB.length || filesA.some((file, index) => file !== filesB[index])) return false;
-  return filesA.every((file) => readFileSync(path.join(dirA, file)).equals(readFileSync(path.join(dirB, file))));
 }
 
 /**
@@ -95,17 +80,68 @@ function removeEmptyFolders(dir, removed) {
 }
 
 /**
- * Makes the app in `dir` exactly the app in `fromDir`: its files are written, and the app files
- * `dir` has that `fromDir` has not are removed. Everything else in `dir` stays.
- * @param {string} dir @param {string} fromDir @param {string[]} fromFiles
+ * An app as files (relative path → content): what a folder holds, or a version of a chapter
+ * (steps.mjs), to compare and to write.
+ * @typedef {Map<string, Buffer>} App
  */
-export function replaceApp(dir, fromDir, fromFiles) {
-  const keep = new Set(fromFiles);
-  const removed = filesOf(dir).filter((file) => !keep.has(file));
-  for (const file of removed) rmSync(path.join(dir, file));
-  removeEmptyFolders(dir, removed);
-  mkdirSync(dir, { recursive: true });
-  copyFiles(fromDir, dir, fromFiles);
+
+/**
+ * The app files of a folder, read.
+ * @param {string} dir
+ * @returns {App}
+ */
+export function readApp(dir) {
+  return new Map(filesOf(dir).map((file) => [file, readFileSync(path.join(dir, file))]));
+}
+
+/**
+ * Whether the folder holds exactly this app, byte for byte.
+ * @param {string} dir
+ * @param {App} app
+ */
+export function holdsApp(dir, app) {
+  const files = filesOf(dir);
+  return files.length === app.size && files.every((file) => app.get(file)?.equals(readFileSync(path.join(dir, file))) === true);
+}
+
+/**
+ * Makes the app in `dir` exactly `app`: its files are written, and the app files `dir` has that
+ * `app` has not are removed (with the folders that leaves empty). Everything else in `dir`
+ * (node_modules, build output) stays. With `only`, just those files of `app` are written.
+ * @param {string} dir
+ * @param {App} app
+ * @param {Iterable<string>} [only]
+ */
+export function writeApp(dir, app, only) {
+  if (only === undefined) {
+    const removed = filesOf(dir).filter((file) => !app.has(file));
+    for (const file of removed) rmSync(path.join(dir, file));
+    removeEmptyFolders(dir, removed);
+  }
+  for (const file of only ?? app.keys()) {
+    const bytes = app.get(file);
+    if (!bytes) continue;
+    const target = path.join(dir, file);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, bytes);
+  }
+}
+
+/**
+ * An app in a new temporary folder, whose packages and their bins are found as those of the app
+ * in `resolveFrom` are: its node_modules links to the nearest node_modules above `resolveFrom`
+ * that holds the workshop's tooling. For the chain (a chapter's start, a version with one step
+ * left out) and for checks that must change an app to see what happens. The caller removes it.
+ * @param {App} app
+ * @param {string} resolveFrom an app folder of this repository
+ * @returns {string} the folder
+ */
+export function scratchApp(app, resolveFrom) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'workshop-app-'));
+  writeApp(dir, app);
+  const installed = (createRequire(path.join(path.resolve(resolveFrom), 'package.json')).resolve.paths('') ?? []).find((folder) => existsSync(path.join(folder, '@session-api', 'quality')));
+  if (installed) symlinkSync(installed, path.join(dir, 'node_modules'), 'junction');
+  return dir;
 }
 
 /**

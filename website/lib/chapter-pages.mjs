@@ -23,6 +23,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { appFiles, loadChapters } from '@session-api/workshop/chapters';
 import { realChanges } from '@session-api/workshop/declared';
+import { placeholdersIn, solutionVersion, startVersion } from '@session-api/workshop/steps';
 import { checkFiles, summary, verifyHeader } from '@session-api/workshop/verify';
 import { readServiceFunctions, readServiceResources } from '@session-api/local-stack/service-resources.mjs';
 import { diffLines } from 'diff';
@@ -88,6 +89,72 @@ export function appChanges(before, after) {
     ...real.removed.map((file) => ({ file, kind: /** @type {const} */ ('removed'), added: 0, removed: linesOf(path.join(/** @type {string} */ (before), file)) })),
   ];
   return changes.sort((a, b) => a.file.localeCompare(b.file));
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a chapter's start gives.
+
+/**
+ * @typedef {{file: string, kind: 'added' | 'changed' | 'removed', does: string}} GivenFile
+ */
+
+/**
+ * A file's text without its ✍ placeholders: what the start gives in it, besides the places of
+ * the steps.
+ * @param {string} text
+ */
+function withoutPlaceholders(text) {
+  const lines = text.split('\n');
+  for (const placeholder of placeholdersIn(text).reverse()) lines.splice(placeholder.line - 1, placeholder.count);
+  return lines.join('\n');
+}
+
+/**
+ * The first sentence of the comment a file starts with (after a shebang or `// @ts-check`), if any.
+ * @param {string} text
+ */
+export function leadingComment(text) {
+  const lines = text.split('\n').filter((line, index) => !(index === 0 && line.startsWith('#!')) && !/^\s*\/\/\s*@ts-/.test(line));
+  /** @type {string[]} */
+  const comment = [];
+  for (const line of lines) {
+    const trimmed = line.trim();
+    if (comment.length === 0 && trimmed === '') continue;
+    const match = /^(?:\/\*\*?|\*\/?|\/\/|#)\s?(.*)$/.exec(trimmed);
+    if (!match) break;
+    comment.push((match[1] ?? '').replace(/\*\/$/, '').trim());
+    if (trimmed.endsWith('*/')) break;
+  }
+  const prose = comment.join(' ').replace(/\s+/g, ' ').trim();
+  return /^(.+?\.)(?:\s|$)/.exec(prose)?.[1] ?? (prose || undefined);
+}
+
+/**
+ * The files a chapter's start gives since the chapter before it: what `goto` adds, changes and
+ * removes besides the steps' placeholders, each with what it does (chapter.json's "given", else,
+ * for a new file, the first sentence of its first comment).
+ * @param {Chapter} chapter
+ * @param {Chapter | undefined} previous
+ * @returns {GivenFile[]} sorted by path
+ */
+export function givenFiles(chapter, previous) {
+  const start = startVersion(chapter);
+  const before = previous ? solutionVersion(previous) : new Map();
+  /** @type {GivenFile[]} */
+  const files = [];
+  const describe = (/** @type {string} */ file, /** @type {GivenFile['kind']} */ kind, /** @type {string | undefined} */ fallback) => {
+    const does = chapter.given[file] ?? fallback;
+    if (!does) throw new Error(`chapters/${chapter.folder}/chapter.json: "given" must say in a few words what ${file} ${kind === 'changed' ? 'gets in this chapter' : kind === 'removed' ? 'was, and why it goes' : 'does'} (the chapter's page lists it with the files its start gives)`);
+    files.push({ file, kind, does });
+  };
+  for (const [file, bytes] of start) {
+    const text = withoutPlaceholders(bytes.toString('utf8'));
+    const old = before.get(file);
+    if (!old) describe(file, 'added', leadingComment(text));
+    else if (old.toString('utf8') !== text) describe(file, 'changed', undefined);
+  }
+  for (const file of before.keys()) if (!start.has(file)) describe(file, 'removed', undefined);
+  return files.sort((a, b) => a.file.localeCompare(b.file));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,7 +264,7 @@ export async function checkTitles(chapter) {
  */
 export function verifyOutput(chapter, titles, target) {
   const results = titles.map((title) => ({ title, state: /** @type {const} */ ('passed'), durationMs: 0 }));
-  return [verifyHeader(chapter, target), ...titles.map((title) => `  ✔ ${title}`), summary(chapter, results)].join('\n');
+  return [verifyHeader(chapter, target), ...titles.map((title) => `  ✔ ${title}`), summary(chapter, { results })].join('\n');
 }
 
 /**

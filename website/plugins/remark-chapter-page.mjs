@@ -9,6 +9,12 @@
  *   <VerifyOutput />          what `npm run workshop -- verify` prints when every check passes
  *   <CheckFailure quote="…" />  a text a check fails with, quoted; the build fails when no check
  *                             of the chapter has that text any more ("…" stands for a value)
+ *   <Step name="…" />         the code of one of the chapter's steps (chapter.json "steps"), every
+ *                             line of it, from its `step:` regions: what the learner writes in
+ *                             place of its ✍ placeholders (each region becomes a <CodeFile>)
+ *   <Placeholder step="…" />  the ✍ placeholder of a step, as the learner finds it in their files
+ *   <GivenFiles />            the files the chapter's start gives (what `goto` adds or changes
+ *                             since the chapter before), one line each on what it does
  *
  * A page named like a chapter's folder (docs/chapters/03-log-in.mdx) is that chapter's page;
  * going-further.mdx is final/'s. For a chapter's page the build also fails unless:
@@ -17,19 +23,23 @@
  * - it has a level-2 heading for each of chapter.json's `sections`, in that order, and no other
  *   heading with the same anchor: each check's "See '<section>' in chapter N" lands there;
  * - each command of a ```sh chain block (a command too slow for the docs test, which the
- *   chapter's checks run) is named by a check of the chapter: `npm run pipeline -- ping …`.
+ *   chapter's checks run) is named by a check of the chapter: `npm run pipeline -- ping …`;
+ * - every step of the chapter is on the page once, as a <Step />, under the level-2 heading of
+ *   the section it names: all a learner writes is on the page, where the checks send them.
  */
 import path from 'node:path';
 import { anchorOf } from '@session-api/workshop/verify';
 import { visit } from 'unist-util-visit';
-import { GOING_FURTHER, appChanges, architecture, checkMessages, checkTitles, pageSubject, quotesACheck, verifyOutput } from '../lib/chapter-pages.mjs';
+import { chapterStepRegions, linesToWrite, placeholderLines } from '@session-api/workshop/steps';
+import { languageOf } from '@session-api/workshop/regions';
+import { GOING_FURTHER, appChanges, architecture, checkMessages, checkTitles, givenFiles, pageSubject, quotesACheck, verifyOutput } from '../lib/chapter-pages.mjs';
 import { duration } from '../lib/chapters.mjs';
 import { SHELLS, commandsOf, parseMeta } from '../lib/code-blocks.mjs';
 
 /** How the page shows the folder `verify` checks: the learner's workspace, wherever it is. */
 export const WORKSPACE_SHOWN = '…/workspace';
 
-const PARTS = ['ChapterIntro', 'ChapterArchitecture', 'ChapterChanges', 'VerifyOutput', 'CheckFailure'];
+const PARTS = ['ChapterIntro', 'ChapterArchitecture', 'ChapterChanges', 'VerifyOutput', 'CheckFailure', 'Step', 'Placeholder', 'GivenFiles'];
 
 /**
  * @typedef {import('mdast').Root} Root
@@ -93,6 +103,7 @@ export default function remarkChapterPage({ repoRoot }) {
     }
     const { chapter, previous, dir } = subject;
     checkPage(tree, file, chapter);
+    if (chapter) checkSteps(tree, file, chapter, found);
 
     // Replace from the last, so that the indexes of the earlier ones stay right.
     for (const { node, index, parent } of found.reverse()) {
@@ -113,8 +124,33 @@ export default function remarkChapterPage({ repoRoot }) {
           break;
         }
         case 'ChapterChanges':
-          replacement = changes(appChanges(previous?.dir, dir), previous);
+          replacement = changes(appChanges(previous?.dir, dir), previous, chapter);
           break;
+        case 'Step': {
+          if (!chapter) file.fail('<Step /> shows a step of a chapter: final/ has none', node);
+          replacement = stepCode(/** @type {Chapter} */ (chapter), attributes['name'] ?? '');
+          break;
+        }
+        case 'Placeholder': {
+          if (!chapter) file.fail('<Placeholder /> shows a step\'s placeholder: final/ has none', node);
+          const shown = /** @type {Chapter} */ (chapter);
+          const region = chapterStepRegions(shown).find((candidate) => candidate.step === attributes['step']);
+          if (!region) file.fail(`<Placeholder step=${JSON.stringify(attributes['step'])} />: chapter ${shown.number} has no such step`, node);
+          const found = /** @type {import('@session-api/workshop/steps').StepRegion} */ (region);
+          const lines = placeholderLines(shown, { ...found, indent: '' });
+          replacement = [{ type: 'code', lang: languageOf(found.file), meta: `title=${JSON.stringify(`what you find in workspace/${found.file}`)}`, value: lines.join('\n'), data: /** @type {any} */ ({ generated: 'placeholder' }) }];
+          break;
+        }
+        case 'GivenFiles': {
+          if (!chapter) file.fail('<GivenFiles /> lists what a chapter\'s start gives: final/ has no start', node);
+          const shown = /** @type {Chapter} */ (chapter);
+          try {
+            replacement = given(givenFiles(shown, previous));
+          } catch (error) {
+            file.fail(error instanceof Error ? error.message : String(error), node);
+          }
+          break;
+        }
         case 'VerifyOutput': {
           if (!chapter) file.fail('<VerifyOutput /> shows what verify prints for a chapter: final/ has no checks of its own', node);
           const shown = /** @type {NonNullable<typeof chapter>} */ (chapter);
@@ -195,14 +231,94 @@ function checkPage(tree, file, chapter) {
 }
 
 /**
+ * Every step of the chapter must be on its page once, as <Step name="…" />, under the level-2
+ * heading of its section.
+ * @param {Root} tree @param {import('vfile').VFile} file @param {Chapter} chapter
+ * @param {{node: any}[]} found the page's parts, in page order
+ */
+function checkSteps(tree, file, chapter, found) {
+  /** @type {Map<any, string | undefined>} the section each top-level node is under */
+  const sectionOf = new Map();
+  let section;
+  for (const node of tree.children) {
+    if (node.type === 'heading' && node.depth === 2) section = textOf(node).trim();
+    sectionOf.set(node, section);
+  }
+  const seen = new Set();
+  for (const { node } of found.filter((part) => part.node.name === 'Step')) {
+    const name = (node.attributes ?? []).find((/** @type {any} */ attribute) => attribute.name === 'name')?.value;
+    const step = chapter.steps.find((candidate) => candidate.name === name);
+    if (!step) file.fail(`<Step name=${JSON.stringify(name)} />: chapter ${chapter.number} has no such step (its steps: ${chapter.steps.map((candidate) => candidate.name).join(', ') || 'none'})`, node);
+    if (seen.has(name)) file.fail(`<Step name="${name}" /> is on this page twice: show each step once`, node);
+    seen.add(name);
+    if (!sectionOf.has(node)) file.fail(`put <Step name="${name}" /> on a line of its own, outside any other element`, node);
+    if (sectionOf.get(node) !== step?.section) file.fail(`<Step name="${name}" /> must be under "## ${step?.section}", the section chapter.json names for it (it is under ${JSON.stringify(sectionOf.get(node) ?? 'no section')})`, node);
+  }
+  const missing = chapter.steps.filter((step) => !seen.has(step.name));
+  if (missing.length > 0) file.fail(`this page must show every step of chapter ${chapter.number}: add ${missing.map((step) => `<Step name="${step.name}" /> under "## ${step.section}"`).join(', ')}`);
+}
+
+/**
+ * A step's code: for each of its regions, where it goes and the code itself (a <CodeFile> of the
+ * region, which remark-code-file.mjs reads).
+ * @param {Chapter} chapter @param {string} name
+ * @returns {Content[]}
+ */
+function stepCode(chapter, name) {
+  const regions = chapterStepRegions(chapter).filter((region) => region.step === name);
+  return regions.flatMap((region) => {
+    const part = region.parts > 1 ? `, part ${region.part} of ${region.parts}` : '';
+    const where = `workspace/${region.file}`;
+    return [
+      paragraph([text('In '), code(where), text(', write this in place of the ✍ placeholder of step '), strong(`"${name}"${part}`), text(':')]),
+      /** @type {Content} */ ({
+        type: 'mdxJsxFlowElement',
+        name: 'CodeFile',
+        attributes: [
+          { type: 'mdxJsxAttribute', name: 'path', value: `chapters/${chapter.folder}/${region.file}` },
+          { type: 'mdxJsxAttribute', name: 'region', value: region.region },
+          // No double quotes: a code block's title is written title="…" in its meta.
+          { type: 'mdxJsxAttribute', name: 'title', value: `${where} · step ${name}${part}` },
+        ],
+        children: [],
+      }),
+    ];
+  });
+}
+
+/**
+ * The files the chapter's start gives, as a list: each file with what it does.
+ * @param {import('../lib/chapter-pages.mjs').GivenFile[]} files
+ * @returns {Content[]}
+ */
+function given(files) {
+  if (files.length === 0) return [paragraph([text('The start of this chapter gives no new file: everything to do is in its steps.')])];
+  return [
+    {
+      type: 'list',
+      ordered: false,
+      spread: false,
+      data: { hProperties: { 'data-given-files': '' } },
+      children: files.map((entry) => ({
+        type: 'listItem',
+        spread: false,
+        children: [paragraph([code(entry.file), text(entry.kind === 'added' ? ' (new): ' : entry.kind === 'changed' ? ' (changed): ' : ' (removed): '), text(entry.does)])],
+      })),
+    },
+  ];
+}
+
+/**
  * @param {import('../lib/chapter-pages.mjs').Chapter} chapter
  * @param {number} checks how many checks it has
  * @returns {Content[]}
  */
 function intro(chapter, checks) {
   const time = chapter.minutes === 0 ? 'before the workshop starts' : duration(chapter.minutes);
+  const { total, steps } = linesToWrite(chapter);
+  const write = steps.length > 0 ? [strong('You write:'), text(` ${total} lines, in ${plural('step', steps.length)}. `)] : [];
   return [
-    paragraph([strong('Time:'), text(` ${time}. `), strong('Checks:'), text(` ${checks}, run by `), code('npm run workshop -- verify'), text('.')]),
+    paragraph([strong('Time:'), text(` ${time}. `), ...write, strong('Checks:'), text(` ${checks}, run by `), code('npm run workshop -- verify'), text('.')]),
     paragraph([text('In this chapter you:')]),
     { type: 'list', ordered: false, spread: false, children: chapter.goals.map((goal) => ({ type: 'listItem', spread: false, children: [paragraph([text(goal)])] })) },
   ];
@@ -211,9 +327,10 @@ function intro(chapter, checks) {
 /**
  * @param {import('../lib/chapter-pages.mjs').FileChange[]} files
  * @param {import('../lib/chapter-pages.mjs').Chapter | undefined} previous
+ * @param {import('../lib/chapter-pages.mjs').Chapter | undefined} chapter
  * @returns {Content[]}
  */
-function changes(files, previous) {
+function changes(files, previous, chapter) {
   const count = (/** @type {string} */ kind) => files.filter((change) => change.kind === kind).length;
   const [added, removed] = [files.reduce((sum, change) => sum + change.added, 0), files.reduce((sum, change) => sum + change.removed, 0)];
   const since = previous ? `chapter ${previous.number} (${previous.title})` : 'an empty folder';
@@ -224,8 +341,10 @@ function changes(files, previous) {
     children: [{ type: 'tableCell', children: [code(change.file)] }, { type: 'tableCell', children: [text(change.kind)] }, { type: 'tableCell', children: [text(lineCount(change))] }],
   }));
   const header = /** @type {import('mdast').TableRow} */ ({ type: 'tableRow', children: ['File', 'Change', 'Lines'].map((title) => ({ type: 'tableCell', children: [text(title)] })) });
+  const written = chapter ? linesToWrite(chapter) : undefined;
+  const yours = written && written.total > 0 ? ` Of these, you wrote ${written.total} lines in ${plural('step', written.steps.length)}; the rest was given.` : '';
   return [
-    paragraph([text(`Since ${since}: ${words.join(', ')}; ${lineCount({ added, removed }) || 'no'} lines.`)]),
+    paragraph([text(`Since ${since}: ${words.join(', ')}; ${lineCount({ added, removed }) || 'no'} lines.${yours}`)]),
     { type: 'table', align: ['left', 'left', 'right'], data: { hProperties: { 'data-chapter-changes': '' } }, children: [header, ...rows] },
   ];
 }

@@ -9,7 +9,7 @@
  */
 import path from 'node:path';
 import { visit } from 'unist-util-visit';
-import { languageOf, readRegion } from '../lib/regions.mjs';
+import { languageOf, readRegion } from '@session-api/workshop/regions';
 
 /**
  * @typedef {import('mdast').Root} Root

@@ -20,7 +20,7 @@ import { chromium } from 'playwright-core';
 import { loadChapters } from '@session-api/workshop/chapters';
 import { anchorOf } from '@session-api/workshop/verify';
 import { GOING_FURTHER, appChanges } from '../lib/chapter-pages.mjs';
-import { readRegion } from '../lib/regions.mjs';
+import { readRegion } from '@session-api/workshop/regions';
 import { CHROMIUM_ARGS, REPO_ROOT, WEBSITE, chromiumPath, ensureBuild, outsideFetches, serveSite, sitePages } from '../lib/site.mjs';
 
 /** What a reader types in the search box, and the page the first suggestion must open. */

@@ -13,7 +13,7 @@ import { after, describe, it } from 'mocha';
 import { loadChapters } from '@session-api/workshop/chapters';
 import { agenda, duration } from '../lib/chapters.mjs';
 import { checkBlocks, commandsOf, missingNpmScript, missingOutput, npmScriptsOf, pageSteps, parseMeta } from '../lib/code-blocks.mjs';
-import { extractRegion, languageOf, readRegion } from '../lib/regions.mjs';
+import { extractRegion, languageOf, readRegion } from '@session-api/workshop/regions';
 import { REPO_ROOT, WEBSITE, chromiumPath, outsideFetches } from '../lib/site.mjs';
 import remarkCheckedCode from '../plugins/remark-checked-code.mjs';
 import remarkCodeFile from '../plugins/remark-code-file.mjs';

@@ -31,7 +31,7 @@ describe('Chapter 1: hello, Lambda', () => {
   check(
     'GET /ping answers 200 with {"status":"ok"} on the local stack',
     {
-      explained: 'Run it locally',
+      explained: 'Write the function',
       hints: [
         'Start the local stack with `npm run workshop -- serve` and try `curl -i http://localhost:3000/local/ping`.',
         'The handler in src/functions/ping/handler.ts returns `{ status: 200, body: { status: \'ok\' } }` through httpHandler.',

@@ -1,45 +1,44 @@
 // @ts-check
 /**
  * `workshop diff`: how workspace/ differs from the current chapter's solution, as a coloured
- * unified diff ("-" lines are yours, "+" lines the solution's). node_modules, build output and
- * the chapter's own metadata are left out (the app files only, as goto copies them).
+ * unified diff ("-" lines are yours, "+" lines the solution's). Since everything but the steps is
+ * given, that is the steps you wrote against the solution's. node_modules, build output and the
+ * chapter's own metadata are left out (the app files only, as goto writes them), and so is every
+ * region marker: the solution is the chapter's files as `solve` writes them.
  *
- *   diff --chapter N    what chapter N changes: chapter N-1's app against chapter N's (for
+ *   diff --chapter N    what learners write in chapter N: its start against its solution (for
  *                       instructors presenting; needs no workspace)
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { FILE_HEADERS_ONLY, createTwoFilesPatch } from 'diff';
-import { chapterNamed, currentChapter, startOf } from '../context.mjs';
+import { chapterNamed, currentChapter } from '../context.mjs';
 import { requireProgress } from '../progress.mjs';
+import { solutionVersion, startVersion } from '../steps.mjs';
 import { UsageError, colours, command } from '../ui.mjs';
-import { chapterFiles, filesOf, requireWorkspace } from '../workspace.mjs';
+import { readApp, requireWorkspace } from '../workspace.mjs';
 
 /**
- * @typedef {object} Side  one side of a diff: a folder, which of its files count, and its name in the headers
- * @property {string} dir
- * @property {string[]} files
- * @property {string} label   e.g. "workspace" or "chapters/03-log-in"
+ * @typedef {object} Side  one side of a diff: its app files with their content, and its name in the headers
+ * @property {Map<string, Buffer | string>} files
+ * @property {string} label   e.g. "workspace" or "solution"
  */
 
 /**
- * The unified diff of two app folders, file by file in path order; empty when they are equal.
+ * The unified diff of two apps, file by file in path order; empty when they are equal.
  * @param {Side} from @param {Side} to
  * @returns {string}
  */
 export function unifiedDiff(from, to) {
-  const paths = [...new Set([...from.files, ...to.files])].sort();
-  const fromSet = new Set(from.files);
-  const toSet = new Set(to.files);
+  const paths = [...new Set([...from.files.keys(), ...to.files.keys()])].sort();
   /** @type {string[]} */
   const patches = [];
   for (const file of paths) {
-    const before = fromSet.has(file) ? readFileSync(path.join(from.dir, file), 'utf8') : '';
-    const after = toSet.has(file) ? readFileSync(path.join(to.dir, file), 'utf8') : '';
-    if (fromSet.has(file) && toSet.has(file) && before === after) continue;
+    const [inFrom, inTo] = [from.files.has(file), to.files.has(file)];
+    const before = String(from.files.get(file) ?? '');
+    const after = String(to.files.get(file) ?? '');
+    if (inFrom && inTo && before === after) continue;
     const patch = createTwoFilesPatch(
-      fromSet.has(file) ? `${from.label}/${file}` : '/dev/null',
-      toSet.has(file) ? `${to.label}/${file}` : '/dev/null',
+      inFrom ? `${from.label}/${file}` : '/dev/null',
+      inTo ? `${to.label}/${file}` : '/dev/null',
       before,
       after,
       undefined,
@@ -79,16 +78,15 @@ export async function diff(context, { chapter: typed }) {
   let equal;
   if (typed !== undefined) {
     const chapter = chapterNamed(context, typed, (number) => `diff --chapter ${number}`);
-    const before = startOf(context, chapter);
-    if (before === chapter) throw new UsageError(`Chapter ${chapter.number} is the starting point: there is no chapter before it to compare with. Try: ${command(`diff --chapter ${context.chapters[1]?.number ?? 1}`)}`);
-    from = { dir: before.dir, files: chapterFiles(before), label: `chapters/${before.folder}` };
-    to = { dir: chapter.dir, files: chapterFiles(chapter), label: `chapters/${chapter.folder}` };
-    equal = `Chapter ${chapter.number} changes no file of the app.`;
+    if (chapter.steps.length === 0) throw new UsageError(`Chapter ${chapter.number} has no step to write: it is the starting point. Try: ${command(`diff --chapter ${context.chapters.find((candidate) => candidate.steps.length > 0)?.number ?? 1}`)}`);
+    from = { files: startVersion(chapter), label: `start-of-chapter-${chapter.number}` };
+    to = { files: solutionVersion(chapter), label: `solution-of-chapter-${chapter.number}` };
+    equal = `Chapter ${chapter.number} has nothing to write.`;
   } else {
     const chapter = currentChapter(context, requireProgress(context.place));
     requireWorkspace(context.place);
-    from = { dir: context.place.workspace, files: filesOf(context.place.workspace), label: 'workspace' };
-    to = { dir: chapter.dir, files: chapterFiles(chapter), label: `chapters/${chapter.folder}` };
+    from = { files: readApp(context.place.workspace), label: 'workspace' };
+    to = { files: solutionVersion(chapter), label: `solution-of-chapter-${chapter.number}` };
     equal = `No difference: workspace/ is the solution of chapter ${chapter.number}.`;
   }
   const text = unifiedDiff(from, to);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { chapterOf } from '../context.mjs';
 import { moveTo, newProgress, readProgress, writeProgress } from '../progress.mjs';
 import { UsageError, colours, command, confirmOverwrite } from '../ui.mjs';
-import { filesOf, replaceApp, sameFiles, saveWorkspace, savedCopies } from '../workspace.mjs';
+import { filesOf, holdsApp, readApp, saveWorkspace, savedCopies, writeApp } from '../workspace.mjs';
 
 /** @param {Date} time */
 function when(time) {
@@ -46,14 +46,14 @@ export async function restore(context, { which, yes }) {
   }
   // The progress file is read first: if it is damaged, nothing is touched.
   const progress = readProgress(place);
-  const current = filesOf(place.workspace);
-  const changes = current.length > 0 && !sameFiles(place.workspace, current, copy.dir, copy.files);
+  const savedApp = readApp(copy.dir);
+  const changes = filesOf(place.workspace).length > 0 && !holdsApp(place.workspace, savedApp);
   if (changes && !(await confirmOverwrite({ ask: context.ask, yes }, `Replace the files of workspace/ with the copy saved ${when(copy.time)}? (The current ones are saved first.)`, `restore ${which} --yes`))) {
     context.print('Nothing changed.');
     return 1;
   }
   const saved = changes ? saveWorkspace(place, progress?.chapter) : undefined;
-  replaceApp(place.workspace, copy.dir, copy.files);
+  writeApp(place.workspace, savedApp);
   if (copy.chapter !== undefined && chapterOf(context, copy.chapter)) {
     const next = progress ?? newProgress(copy.chapter);
     moveTo(next, copy.chapter, context.now());

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readProgress, requireProgress } from '../progress.mjs';
 import { clock, colours, command, duration } from '../ui.mjs';
+import { roomLines } from './join.mjs';
 
 /**
  * @typedef {object} ChapterStatus
@@ -99,6 +100,7 @@ export async function status(context, { json }) {
     if (notes.length === 0 && chapter.minutes) notes.push(colours.dim(`${chapter.minutes} min`));
     context.print(`  ${mark} ${String(chapter.number).padStart(2)}  ${chapter.title.padEnd(width)}  ${notes.join('; ')}`);
   }
+  for (const line of await roomLines(context)) context.print(line);
   context.print('');
   context.print(state.next ? `Next: ${state.next}` : 'Every chapter is done. To deploy the app to your own AWS account, read final/README.md.');
   return 0;

@@ -4,7 +4,8 @@
  * `workshop verify`: runs a chapter's checks and says what is missing.
  *
  *   verify                   the current chapter's checks on workspace/ (the result is recorded:
- *                            `hint` reads it, `status` shows it; passing moves you to the next chapter)
+ *                            `hint` reads it, `status` shows it; passing moves you on: workspace/
+ *                            becomes the start of the next chapter, your own code saved first)
  *   verify --chapter N       chapter N's checks on workspace/
  *   verify --url URL         the checks that make sense over HTTP, against a deployed API; the
  *                            others are skipped, each with the reason
@@ -16,11 +17,14 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { reportToRoom } from '@session-api/room/client';
 import { chapterNamed, currentChapter, nextAfter } from '../context.mjs';
 import { chapterRecord, moveTo, readProgress, requireProgress, writeProgress } from '../progress.mjs';
 import { UsageError, command, duration } from '../ui.mjs';
 import { runChecks, summary } from '../verify.mjs';
 import { requireWorkspace } from '../workspace.mjs';
+import { startVersion } from '../steps.mjs';
+import { aboutTheStart, putStart } from './goto.mjs';
 
 const URL_EXAMPLE = 'https://abc123.execute-api.eu-west-1.amazonaws.com/dev';
 
@@ -76,24 +80,28 @@ export function whatToVerify(context, options) {
 }
 
 /**
- * Records a run on workspace/ in the learner's progress: what `hint` reads, when the chapter
- * was verified, and, when the current chapter passed, the move to the next one.
+ * Records a run on workspace/ in the learner's progress: what `hint` reads (the results and the
+ * cause, never the hints themselves: those are shown one level at a time), when the chapter was
+ * verified, and, when the current chapter passed, the move to the next one: workspace/ becomes
+ * its start (the learner's own code is saved first, and `restore` brings it back).
  * @param {import('../context.mjs').Context} context
  * @param {import('../chapters.mjs').Chapter} chapter
- * @param {import('../verify.mjs').CheckResult[]} results
+ * @param {import('../verify.mjs').Verification} run
  * @param {string | undefined} url
  * @returns {string[]} what to tell the learner
  */
-function record(context, chapter, results, url) {
+function record(context, chapter, run, url) {
   const progress = readProgress(context.place);
   if (!progress) return [];
   const now = context.now();
-  const passed = results.length > 0 && results.every((result) => result.state !== 'failed') && results.some((result) => result.state === 'passed');
+  const { results, cause } = run;
+  const passed = !cause && results.length > 0 && results.every((result) => result.state !== 'failed') && results.some((result) => result.state === 'passed');
   progress.lastVerify = {
     chapter: chapter.number,
     at: now.toISOString(),
     ...(url ? { url } : {}),
-    results: results.map(({ title, state, reason, explained, hints }) => ({ title, state, ...(reason ? { reason } : {}), ...(explained ? { explained } : {}), ...(hints ? { hints } : {}) })),
+    ...(cause ? { cause: { kind: cause.kind, errors: cause.errors.slice(0, 10) } } : {}),
+    results: results.map(({ title, state, reason, explained }) => ({ title, state, ...(reason ? { reason } : {}), ...(explained ? { explained } : {}) })),
   };
   const entry = chapterRecord(progress, chapter.number);
   /** @type {string[]} */
@@ -105,9 +113,10 @@ function record(context, chapter, results, url) {
     if (entry.started) said.push(`It took you ${duration((Date.parse(entry.verified) - Date.parse(entry.started)) / 1000)}.`);
     const next = nextAfter(context, chapter);
     if (progress.chapter === chapter.number && next) {
-      // Your own code, which passes this chapter, is the start of the next one.
+      const saved = putStart(context, startVersion(next), { save: true, chapterBefore: chapter.number });
       moveTo(progress, next.number, now);
-      said.push(`You are now on chapter ${next.number}: ${next.title}${next.minutes ? ` (${next.minutes} min)` : ''}. Keep working in workspace/; read the chapter (${next.page}), then: ${command('verify')}`);
+      said.push(`On to chapter ${next.number}: ${next.title}${next.minutes ? ` (${next.minutes} min)` : ''}. workspace/ is now its start${saved ? ` (your code of chapter ${chapter.number} is saved in ${path.relative(context.root, saved.dir)})` : ''}.`);
+      said.push(aboutTheStart(next));
     } else if (!next) {
       said.push('That was the last chapter: the workshop is done. To deploy the app to your own AWS account, read final/README.md.');
     }
@@ -125,14 +134,15 @@ export async function verify(context, options) {
   const { chapter, target, learner } = whatToVerify(context, options);
   const url = options.url === undefined ? undefined : await deployedApi(options.url);
   const run = await runChecks({ chapter, target, ...(url ? { url } : {}) });
-  context.print(summary(chapter, run.results, learner ? { hintCommand: command('hint') } : {}));
+  context.print(summary(chapter, run, learner ? { hintCommand: command('hint') } : {}));
   const ran = run.results.filter((result) => result.state !== 'skipped').length;
   if (url && run.results.length > 0 && ran === 0) {
     context.print(`\nNothing was checked: every check of chapter ${chapter.number} looks at the app's files or inside the local stack. Name a chapter whose checks call your routes: ${command(`verify --url ${url} --chapter N`)}`);
   }
-  if (learner && run.results.length > 0) {
-    const said = record(context, chapter, run.results, url);
+  if (learner && (run.results.length > 0 || run.cause)) {
+    const said = record(context, chapter, run, url);
     if (said.length > 0) context.print(`\n${said.join('\n')}`);
+    if (!url) await reportToRoom(context, { type: 'verify', checked: chapter.number, results: run.results, seconds: run.seconds });
   }
-  return run.status === 0 && ran > 0 ? 0 : 1;
+  return run.status === 0 && ran > 0 && !run.cause ? 0 : 1;
 }

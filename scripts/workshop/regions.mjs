@@ -12,19 +12,26 @@
  *   # #endregion create-user-role
  *
  * The marker lines themselves are never shown, so regions may nest or overlap. This one module
- * is used by the site's build (remark-code-file.mjs) and by the tests that compare a page with
- * the file, so both read a region the same way.
+ * is used by the site's build (remark-code-file.mjs), by the tests that compare a page with the
+ * file, and by the learner's commands, which never copy a marker into the workspace (a chapter's
+ * `step:` regions are the code its learners write: steps.mjs).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-const MARKER = /^\s*(?:\/\/\s*#|#\s*#?)(region|endregion)\s+([\w.-]+)\s*$/;
+const MARKER = /^\s*(?:\/\/\s*#|#\s*#?)(region|endregion)\s+([\w.:-]+)\s*$/;
+
+/**
+ * A line of a `step:` region that is not the learner's code but what stands in its place in the
+ * chapter's start (`// #start: throw`, see steps.mjs): never shown either.
+ */
+export const START_LINE = /^\s*(?:\/\/|#)\s*#start:\s?(.*)$/;
 
 /**
  * @param {string} line
  * @returns {{kind: 'region' | 'endregion', name: string} | undefined}
  */
-function marker(line) {
+export function marker(line) {
   const match = MARKER.exec(line);
   return match ? { kind: /** @type {'region' | 'endregion'} */ (match[1]), name: match[2] ?? '' } : undefined;
 }
@@ -34,7 +41,7 @@ function marker(line) {
  * at the left margin.
  * @param {string[]} lines
  */
-function dedent(lines) {
+export function dedent(lines) {
   const indents = lines.filter((line) => line.trim() !== '').map((line) => /^\s*/.exec(line)?.[0].length ?? 0);
   const common = indents.length > 0 ? Math.min(...indents) : 0;
   return lines.map((line) => line.slice(common));
@@ -50,7 +57,7 @@ function dedent(lines) {
  */
 export function extractRegion(text, region, where = 'the file') {
   const lines = text.replace(/\r\n/g, '\n').split('\n');
-  const withoutMarkers = (/** @type {string[]} */ part) => part.filter((line) => !marker(line));
+  const withoutMarkers = (/** @type {string[]} */ part) => part.filter((line) => !marker(line) && !START_LINE.test(line));
   if (region === undefined) return withoutMarkers(lines).join('\n').trimEnd();
 
   const starts = lines.flatMap((line, index) => (marker(line)?.kind === 'region' && marker(line)?.name === region ? [index] : []));

@@ -5,7 +5,7 @@
  * arithmetic of the offline kit, the names of saved copies, and the hint levels.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -186,30 +186,63 @@ describe('learner CLI: saved copies', () => {
 });
 
 describe('learner CLI: hint levels', () => {
-  it('each hint shows one level more, up to the last, which says so', async () => {
+  it('each hint shows one level more, up to the last, which says so; the progress file never holds a hint', async () => {
     const root = scratch();
+    // A check as check() in checks.mjs declares one: a mocha test with the workshop's words on it.
+    const checkFile = [
+      "const passes = it('passes', () => undefined);",
+      "passes.workshop = { explained: 'Bind the route', hints: ['unused'] };",
+      "const ping = it('GET /ping answers 200', () => undefined);",
+      "ping.workshop = { explained: 'Bind the route', hints: ['a nudge', 'the file', 'the shape'] };",
+    ].join('\n');
     write(root, {
       'package.json': '{}',
-      'chapters/01-hello/chapter.json': JSON.stringify({ title: 'Hello', minutes: 15, sections: ['Bind the route'] }),
+      'chapters/01-hello/chapter.json': JSON.stringify({ title: 'Hello', minutes: 15, sections: ['Bind the route'], steps: [{ name: 'bind-ping', section: 'Bind the route', does: 'bind it' }] }),
+      'chapters/01-hello/checks/hello.check.ts': checkFile,
       'workspace/package.json': '{}',
       '.workshop/progress.json': JSON.stringify({
         version: 1,
         chapter: 1,
         chapters: {},
         hintsShown: {},
-        lastVerify: { chapter: 1, at: new Date().toISOString(), results: [{ title: 'passes', state: 'passed' }, { title: 'GET /ping answers 200', state: 'failed', reason: 'GET /ping answered 404', explained: 'Bind the route', hints: ['a nudge', 'the file', 'the shape'] }] },
+        lastVerify: { chapter: 1, at: new Date().toISOString(), results: [{ title: 'passes', state: 'passed' }, { title: 'GET /ping answers 200', state: 'failed', reason: 'GET /ping answered 404', explained: 'Bind the route' }] },
       }),
     });
     /** @param {string[]} lines */
     const hint = async (lines) => assert.equal(await main(['hint'], { cwd: root, print: (text = '') => lines.push(text) }), 0);
     /** @type {string[][]} */
     const runs = [[], [], [], []];
-    for (const lines of runs) await hint(lines);
+    for (const lines of runs) {
+      await hint(lines);
+      const saved = readFileSync(path.join(root, '.workshop', 'progress.json'), 'utf8');
+      for (const text of ['a nudge', 'the file', 'the shape']) assert.ok(!saved.includes(text), `progress.json holds the hint "${text}"`);
+    }
     assert.deepEqual(runs.map((lines) => lines.filter((line) => line.includes('Hint ')).length), [1, 2, 3, 3]);
     assert.ok(runs[0]?.includes('Hint 1 of 3: a nudge'));
     assert.ok(runs[2]?.some((line) => line.includes('Hint 3 of 3: the shape')));
     assert.match(runs[3]?.at(-1) ?? '', /That is the last hint\. The chapter explains it in "Bind the route" \(\/chapters\/01-hello#bind-the-route\)\./);
-    assert.ok(runs[0]?.some((line) => line.includes('✖ GET /ping answers 200')));
+    assert.ok(runs[0]?.some((line) => line.includes('✖ Step "bind-ping": GET /ping answers 200')), 'the hint names the step');
+  });
+
+  it('for code that does not compile, hints about that error first', async () => {
+    const root = scratch();
+    write(root, {
+      'package.json': '{}',
+      'chapters/01-hello/chapter.json': JSON.stringify({ title: 'Hello', minutes: 15 }),
+      'workspace/package.json': '{}',
+      '.workshop/progress.json': JSON.stringify({
+        version: 1,
+        chapter: 1,
+        chapters: {},
+        hintsShown: {},
+        lastVerify: { chapter: 1, at: new Date().toISOString(), cause: { kind: 'types', errors: [{ file: 'src/lib/tokens.ts', line: 12, message: "Cannot find name 'InvalidTokenError'." }] }, results: [] },
+      }),
+    });
+    const lines = /** @type {string[]} */ ([]);
+    assert.equal(await main(['hint'], { cwd: root, print: (text = '') => lines.push(text) }), 0);
+    assert.ok(lines.includes('✖ Your code does not compile'), lines.join('\n'));
+    assert.ok(lines.some((line) => line.includes("src/lib/tokens.ts:12: Cannot find name 'InvalidTokenError'.")));
+    assert.ok(lines.some((line) => line.startsWith('Hint 1 of 3: Start with the first error')));
   });
 });
 

@@ -45,7 +45,7 @@ describe("the attendee's side of the room", function () {
       { title: 'GET /ping answers 200', state: /** @type {const} */ ('passed'), durationMs: 12, reason: undefined },
       { title: 'GET /ping has a unit test', state: /** @type {const} */ ('failed'), explained: 'A first unit test', reason: 'no test ran: write /home/ada/session-api/workspace/src/functions/ping/handler.test.ts', hints: ['export const handler = ...'], durationMs: 5 },
     ];
-    const report = reportOf({ type: 'verify', checked: 1, results: /** @type {any} */ (results), steps: [{ name: 'ping-handler', state: 'failed', code: 'x' }], seconds: 12.345 }, 1, new Date('2026-11-30T10:00:00Z'));
+    const report = reportOf({ type: 'verify', checked: 1, results: /** @type {any} */ (results), steps: /** @type {any} */ ([{ name: 'ping-handler', state: 'failed', code: 'x' }]), seconds: 12.345 }, 1, new Date('2026-11-30T10:00:00Z'));
     assert.deepEqual(Object.keys(report).sort(), ['at', 'chapter', 'checked', 'checks', 'id', 'seconds', 'steps', 'type']);
     assert.deepEqual(/** @type {any} */ (report).checks, [
       { title: 'GET /ping answers 200', state: 'passed' },

@@ -5,7 +5,7 @@
  * the dashboard, the presenter and the export show are functions of the state and the time.
  *
  * An attendee on a chapter is:
- *   done      their last verify of it passed (verify then moves them to the next chapter)
+ *   done      a verify of it passed (verify then moves them to the next chapter)
  *   stuck     the same check has failed for longer than the room's stuck time, or they have
  *             been in the chapter longer than it plans
  *   working   otherwise
@@ -143,7 +143,8 @@ function applyReport(state, attendee, report, received) {
   // time); a clock ahead of the room's cannot put it in the future.
   const at = Math.min(Date.parse(report.at), received);
   attendee.lastSeen = received;
-  state.schedule ??= { from: report.chapter, at };
+  // The day started with the first thing that happened, even if its report came later.
+  if (!state.schedule || at < state.schedule.at) state.schedule = { from: state.schedule?.from ?? report.chapter, at };
   if (attendee.chapter !== report.chapter) {
     attendee.chapter = report.chapter;
     attendee.since = at;

@@ -6,7 +6,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { loadChapters } from '@session-api/workshop/chapters';
@@ -52,7 +51,7 @@ export function attendeePlace(folder, chapter) {
  * @param {string} root @param {string[]} args
  */
 export async function spawnRoom(root, args) {
-  const bin = createRequire(import.meta.url).resolve('@session-api/workshop/package.json').replace(/package\.json$/, 'bin/workshop.mjs');
+  const bin = path.join(root, 'node_modules', '@session-api', 'workshop', 'bin', 'workshop.mjs');
   const child = spawn(process.execPath, [bin, 'room', '--host', '127.0.0.1', ...args], { cwd: root, env: learnerEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
@@ -91,8 +90,26 @@ export async function spawnRoom(root, args) {
 }
 
 /**
+ * `npm run workshop -- ARGS` typed in the repository `root`, without blocking this process (two
+ * attendees can type at the same time): the workshop's bin, as scratchRepository's cli() runs it.
+ * @param {string} root @param {string[]} args
+ * @returns {Promise<{ status: number | null, stdout: string, stderr: string, ms: number }>}
+ */
+export function workshop(root, args) {
+  const bin = path.join(root, 'node_modules', '@session-api', 'workshop', 'bin', 'workshop.mjs');
+  const started = performance.now();
+  const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: learnerEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr, ms: performance.now() - started })));
+}
+
+/**
  * The instructor's view of a room, as the dashboard gets it.
  * @param {string} url @param {string} key
+ * @returns {Promise<any>}
  */
 export async function dashboardOf(url, key) {
   const response = await fetch(`${url}/api/instructor/dashboard`, { headers: { authorization: `Bearer ${key}` } });

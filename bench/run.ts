@@ -6,6 +6,8 @@
  *
  *   npm run bench              measure everything
  *   npm run bench -- --report  only print the table of results.json
+ *   npm run bench -- --only room [--quick]   only the room's figures (--quick: 30 s of load
+ *                              instead of 3 min), put in results.json in place of their last ones
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +17,7 @@ import { measureColdStarts } from './cold-start';
 import { meetsTarget, type Figure, type Results } from './figures';
 import { measureHttp } from './http-figures';
 import { measureInstalls } from './install';
+import { measureRoom } from './room';
 import { terminalTable } from './report';
 import { measureSite } from './site';
 import { startBenchStack, startDynaliteProcess } from './stack';
@@ -70,6 +73,9 @@ async function measure(): Promise<Results> {
 
   progress('workshop verify: each chapter, against its checks run alone (several minutes)');
   figures.push(...(await measureVerify((message) => progress(`  ${message}`))));
+
+  progress('the room: 300 attendees reporting for 3 minutes, and its dashboard in Chromium');
+  figures.push(...(await measureRoom((message) => progress(`  ${message}`))));
   return { date: new Date().toISOString(), machine: machine(), figures };
 }
 
@@ -77,6 +83,12 @@ async function main(): Promise<void> {
   let results: Results;
   if (process.argv.includes('--report')) {
     results = JSON.parse(readFileSync(RESULTS, 'utf8')) as Results;
+  } else if (process.argv.includes('--only') && process.argv.includes('room')) {
+    // The room's figures alone, in place of their last ones; the others stay as they were.
+    const last = JSON.parse(readFileSync(RESULTS, 'utf8')) as Results;
+    const room = await measureRoom((message) => progress(`  ${message}`), { quick: process.argv.includes('--quick') });
+    results = { ...last, figures: [...last.figures.filter((row) => !row.name.startsWith('room-')), ...room] };
+    writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   } else {
     const started = performance.now();
     results = await measure();

@@ -115,7 +115,7 @@ describe('the dashboard and the presenter view, in Chromium', function () {
     assert.ok(ada);
     const chapterFour = [{ title: 'GET /user answers the account', state: /** @type {const} */ ('passed') }, { title: 'a tampered token gets 401', state: /** @type {const} */ ('failed') }];
     assert.equal((await ada.send([reportOf({ type: 'verify', checked: 4, results: chapterFour }, 4, new Date())])).status, 200);
-    await page.waitForFunction(() => [.../** @type {any} */ (globalThis).document.querySelectorAll('#attendees tr')].some((tr) => tr.querySelector('td')?.textContent === 'Ada Lovelace' && tr.querySelectorAll('td')[3]?.textContent === '1 / 2'), undefined, { timeout: 5000 });
+    await page.waitForFunction(() => [.../** @type {any} */ (globalThis).document.querySelectorAll('#attendees tr')].some((tr) => tr.querySelector('td')?.textContent === 'Ada Lovelace' && tr.querySelectorAll('td')[3]?.textContent === '1 / 2'), undefined, { timeout: 10_000 });
     assert.deepEqual(errors, []);
     await page.close();
   });

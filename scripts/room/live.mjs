@@ -2,7 +2,7 @@
 /**
  * The dashboard and the presenter view are live over Server-Sent Events: each open page keeps
  * one response open and gets the whole view again after every change (a view is small: a line
- * per attendee), at most a few times a second, and every few seconds anyway, since "stuck" turns
+ * per attendee), at most once a second, and every few seconds anyway, since "stuck" turns
  * true with time alone. A page that loses the stream opens it again (the pages' live.js).
  */
 
@@ -15,7 +15,7 @@
  * @param {(view: ViewName) => unknown} render the view as it is now
  * @param {{ throttleMs?: number, refreshMs?: number }} [timing]
  */
-export function liveViews(render, { throttleMs = 250, refreshMs = 5000 } = {}) {
+export function liveViews(render, { throttleMs = 1000, refreshMs = 5000 } = {}) {
   /** @type {Set<Listener>} */
   const listeners = new Set();
   /** @type {NodeJS.Timeout | undefined} */

@@ -22,6 +22,8 @@ export function wrapperSource(bundle, exportName) {
   const name = JSON.stringify(exportName);
   return [
     '// Written by @session-api/local-stack for one run of the local stack (see lambda-event.cjs).',
+    '// An error\'s stack names the TypeScript file and line, through the bundle\'s source map.',
+    'process.setSourceMapsEnabled(true);',
     `const { withHeadersAsSent } = require(${JSON.stringify(LAMBDA_EVENT)});`,
     `const bundle = require(${JSON.stringify(bundle)});`,
     `module.exports = { ...bundle, ${name}: withHeadersAsSent(bundle[${name}]) };`,

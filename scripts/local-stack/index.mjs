@@ -4,7 +4,8 @@
  *
  * 1. starts an embedded DynamoDB (dynalite) and creates the tables of the service's `resources`;
  * 2. generates a signing key for this run and hands it, with the database endpoint, to the
- *    functions (through provider.environment, in memory only: never written into a file);
+ *    functions (through provider.environment, in memory only: never written into a file), and
+ *    gives each function the time a busy laptop needs (LOCAL_FUNCTION_TIMEOUT);
  * 3. runs the Lambda authorizers as API Gateway does (authorizer.cjs), puts a small proxy in
  *    front of serverless-offline that answers what API Gateway answers itself (its own errors,
  *    with the service's gateway responses; CORS preflights; its size limits: gateway.mjs), and
@@ -32,6 +33,14 @@ import { apiPaths, routeNames } from './routes.mjs';
 const require = createRequire(import.meta.url);
 const AUTHORIZER_PROVIDER = require.resolve('./authorizer.cjs');
 export const READY_LINE = 'Local stack ready';
+
+/**
+ * The seconds each function may run on the local stack. A deployed stage keeps the timeout of
+ * serverless.yml (6 s); on a laptop the same function shares two cores with a build, a browser
+ * and twenty other workers, and a correct function that is merely slow there must not be cut off
+ * (a 504 that a check would blame on the code). API Gateway's own limit is 29 s.
+ */
+export const LOCAL_FUNCTION_TIMEOUT = 29;
 
 // The AWS SDK warns on Node 20 that its releases after January 2027 will need Node 22. The
 // lockfile pins a release that runs on Node 20, so the warning asks for nothing a learner can do
@@ -81,6 +90,7 @@ export default class LocalStackPlugin {
     this.#serverless = serverless;
     this.#log = utils?.log ?? console;
     this.hooks = {
+      initialize: () => this.#withSourceMaps(),
       'before:offline:start:init': () => this.#start(),
       // After serverless-esbuild's bundling (its before: hook), before serverless-offline's own
       // offline:start:init, which runs after this one because serverless.yml lists it later.
@@ -88,6 +98,19 @@ export default class LocalStackPlugin {
       'before:offline:start:ready': () => this.#printWelcome(),
       'before:offline:start:end': () => this.#stop(),
     };
+  }
+
+  /**
+   * On the local stack, a function's error points at the TypeScript line that threw: its bundle
+   * gets a source map (unless serverless.yml says otherwise), and the handler's stand-in has Node
+   * read it (handlers.mjs). Set at `initialize`, before serverless-esbuild reads its settings, and
+   * only for `offline`: a package for a deployed stage is left as serverless.yml says.
+   */
+  #withSourceMaps() {
+    if (!this.#serverless.processedInput?.commands?.includes('offline')) return;
+    const service = this.#serverless.service;
+    service.custom = service.custom ?? {};
+    service.custom.esbuild = { sourcemap: 'linked', ...service.custom.esbuild };
   }
 
   async #start() {
@@ -113,6 +136,13 @@ export default class LocalStackPlugin {
       DYNAMODB_ENDPOINT: endpoint,
       LOCAL_SIGNING_KEY: await localSigningKey(dbPath),
     };
+    // LOCAL_FUNCTION_TIMEOUT in the environment sets it exactly: for a test that must see a time-out.
+    const chosen = Number(process.env['LOCAL_FUNCTION_TIMEOUT']) || undefined;
+    const seconds = (/** @type {unknown} */ own) => chosen ?? Math.max(Number(own ?? 0), LOCAL_FUNCTION_TIMEOUT);
+    service.provider.timeout = seconds(service.provider.timeout);
+    for (const fn of Object.values(service.functions ?? {})) {
+      if (fn && typeof fn === 'object' && fn.timeout !== undefined) fn.timeout = seconds(fn.timeout);
+    }
 
     // serverless-offline listens on private ports; the proxy takes the public one. What
     // serverless-offline prints about its ports would send a learner past the proxy: hidden.

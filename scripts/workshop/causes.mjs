@@ -196,14 +196,35 @@ export function serviceProblems(dir) {
     .map((setting) => `serverless.yml sets ${setting}, but its resources define no table named by it (TableName: \${self:provider.environment.${setting}}): the functions that use it will fail with ResourceNotFoundException`);
 }
 
+/** At most this many frames of a function's stack are shown: the learner's own code comes first. */
+const MAX_FRAMES = 4;
+
+/**
+ * The frames of a stack that are the app's own code (not the tooling's, not a package's), with
+ * paths relative to the app: "at handle (src/functions/ping/handler.ts:4:9)".
+ * @param {string[]} frames
+ * @param {string} appDir
+ */
+function ownFrames(frames, appDir) {
+  const prefix = `${path.resolve(appDir)}${path.sep}`;
+  return frames
+    .map((frame) => frame.trim())
+    .filter((frame) => frame.startsWith('at ') && frame.includes(prefix) && !frame.includes('node_modules'))
+    .slice(0, MAX_FRAMES)
+    .map((frame) => `  ${frame.split(prefix).join('')}`);
+}
+
 /**
  * What the functions logged about an error, in what the local stack printed while a request ran:
- * each error's name, message and stack (the app's JSON log lines), or the lines
- * serverless-offline prints for an error no handler caught. Empty when nothing was logged.
+ * each error's name, message and where in the app's code it was thrown (the app's JSON log
+ * lines, or the lines serverless-offline prints for an error no handler caught). The local
+ * stack gives the bundles source maps, so the frames name the TypeScript files. Empty when
+ * nothing was logged.
  * @param {string} logs
- * @returns {string[]} one text per error, at most a few lines of stack each
+ * @param {string} appDir the app, whose paths the frames are shown relative to
+ * @returns {string[]} one text per error
  */
-export function functionErrors(logs) {
+export function functionErrors(logs, appDir) {
   /** @type {string[]} */
   const found = [];
   for (const line of logs.split('\n')) {
@@ -212,8 +233,8 @@ export function functionErrors(logs) {
     try {
       const entry = JSON.parse(line.slice(start));
       const error = entry.error ?? {};
-      const stack = typeof error.stack === 'string' ? error.stack.split('\n').slice(1, 6).map((/** @type {string} */ frame) => `  ${frame.trim()}`) : [];
-      found.push([`${error.name ?? 'Error'}: ${error.message ?? entry.message} (logged as "${entry.message}")`, ...stack].join('\n'));
+      const frames = typeof error.stack === 'string' ? ownFrames(error.stack.split('\n').slice(1), appDir) : [];
+      found.push([`${error.name ?? 'Error'}: ${error.message ?? entry.message} (logged as "${entry.message}")`, ...frames].join('\n'));
     } catch {
       // not a JSON line after all
     }
@@ -222,7 +243,9 @@ export function functionErrors(logs) {
   // An error thrown past every try: serverless-offline prints it, with its stack.
   const lines = logs.split('\n');
   const at = lines.findIndex((line) => /\b(?:\w*Error|Exception)\b: /.test(line));
-  return at < 0 ? [] : [lines.slice(at, at + 6).map((line) => line.trimEnd()).join('\n')];
+  if (at < 0) return [];
+  const message = (lines[at] ?? '').replace(/^[\s×✖]+/, '').trim();
+  return [[message, ...ownFrames(lines.slice(at + 1, at + 20), appDir)].join('\n')];
 }
 
 /**

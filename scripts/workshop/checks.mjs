@@ -27,6 +27,7 @@ import path from 'node:path';
 import { ListTablesCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { startDynamoDB } from '@session-api/local-stack/dynamodb.mjs';
+import { LOCAL_FUNCTION_TIMEOUT } from '@session-api/local-stack/index.mjs';
 import { startLocalStack } from '@session-api/local-stack/start.mjs';
 import { readServiceResources, readServiceRoutes } from '@session-api/local-stack/service-resources.mjs';
 import YAML from 'yaml';
@@ -240,10 +241,14 @@ export function causeOf(answer) {
     return { text: `serverless.yml has no route ${answer.route} (its routes: ${routes.join(', ') || 'none yet'}).`, replaces: true };
   }
   if (answer.status === 504) {
-    return { text: `The function did not answer within the local stack's time limit: the machine was too busy (other programs, a build) to run it in time. That is not your code; run verify again when the machine is quieter.`, replaces: true };
+    const limit = Number(process.env['LOCAL_FUNCTION_TIMEOUT']) || LOCAL_FUNCTION_TIMEOUT;
+    return {
+      text: `The function did not answer within the local stack's ${limit} s: the machine was too busy (a build, a browser, other tests) to run it in time, which says nothing about your code. Close what you can and verify again. (Only if it happens on a quiet machine too does the function wait for something that never comes.)`,
+      replaces: true,
+    };
   }
   if (answer.status < 500) return undefined;
-  const errors = functionErrors(answer.logs);
+  const errors = functionErrors(answer.logs, target());
   if (errors.length === 0) return undefined;
   const text = errors.join('\n');
   const missing = missingTable(text) ? serviceProblems(target()) : [];

@@ -5,7 +5,8 @@
  * And the terminal of a learner, for the tests that run the pages' commands as one would.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,6 +97,29 @@ export async function serveSite() {
   }
   await stop();
   throw new Error(`docusaurus serve did not answer at ${origin} within 30 s`);
+}
+
+/**
+ * A copy of the repository's files as they are now (tracked, or new and not ignored), as a fresh
+ * git repository in a temporary folder: what the tests that follow the pages as a learner work in.
+ * @param {{ linkNodeModules?: boolean }} [options] link this checkout's node_modules in (instead
+ *   of installing: only the docs test's Setup page runs the real `npm install`)
+ */
+export function scratchCopy({ linkNodeModules = false } = {}) {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'docs-run-'));
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n');
+  for (const file of files) {
+    const source = path.join(REPO_ROOT, file);
+    if (!file || !existsSync(source) || !lstatSync(source).isFile()) continue;
+    mkdirSync(path.dirname(path.join(folder, file)), { recursive: true });
+    copyFileSync(source, path.join(folder, file));
+  }
+  const git = (/** @type {string[]} */ ...args) => execFileSync('git', ['-c', 'user.name=docs test', '-c', 'user.email=docs@localhost', ...args], { cwd: folder, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '--no-verify', '-m', 'the repository, as the docs test found it');
+  if (linkNodeModules) symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(folder, 'node_modules'), 'junction');
+  return folder;
 }
 
 /** Every page of the built site, as a path ("/", "/setup", …); 404.html is not a page. */

@@ -16,9 +16,9 @@
  * the checks' titles (<VerifyOutput />); the last test here runs one real verify and compares.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'mocha';
@@ -26,7 +26,7 @@ import { loadChapters } from '@session-api/workshop/chapters';
 import { checkTitles, verifyOutput } from '../lib/chapter-pages.mjs';
 import { commandsOf, missingNpmScript, missingOutput, pageSteps } from '../lib/code-blocks.mjs';
 import { freePort } from '@session-api/local-stack/ports.mjs';
-import { REPO_ROOT, WEBSITE, learnerEnv } from '../lib/site.mjs';
+import { REPO_ROOT, WEBSITE, learnerEnv, scratchCopy } from '../lib/site.mjs';
 
 const DOCS = path.join(WEBSITE, 'docs');
 const PAGES_PORT = 3000;
@@ -47,23 +47,6 @@ function pagesInOrder() {
   walk(DOCS);
   const rank = (/** @type {string} */ file) => (file === 'index.mdx' || file === 'index.md' ? 0 : 1);
   return files.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, 'en', { numeric: true }));
-}
-
-/** A copy of the repository's files as they are now (tracked, or new and not ignored), as a fresh git repository. */
-function scratchCopy() {
-  const folder = mkdtempSync(path.join(os.tmpdir(), 'docs-run-'));
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n');
-  for (const file of files) {
-    const source = path.join(REPO_ROOT, file);
-    if (!file || !existsSync(source) || !lstatSync(source).isFile()) continue;
-    mkdirSync(path.dirname(path.join(folder, file)), { recursive: true });
-    copyFileSync(source, path.join(folder, file));
-  }
-  const git = (/** @type {string[]} */ ...args) => execFileSync('git', ['-c', 'user.name=docs test', '-c', 'user.email=docs@localhost', ...args], { cwd: folder, stdio: 'ignore' });
-  git('init', '-q');
-  git('add', '-A');
-  git('commit', '-q', '--no-verify', '-m', 'the repository, as the docs test found it');
-  return folder;
 }
 
 /** The last lines of some output, for a failure message. @param {string} output */

@@ -24,9 +24,18 @@ const FUNCTION_STAGES = ['unit-test', 'lint', 'code-coverage', 'deploy-dev', 'st
 const APPROVED_BY_HAND = ['deploy-test', 'deploy-prod'];
 const STAGES_ANCHOR = 'function-stages';
 
+/** The repository the app is in, or the app's own folder outside of one (a copy being checked). */
+function repositoryOf(app: string): string {
+  try {
+    return gitTopLevel(app);
+  } catch {
+    return app;
+  }
+}
+
 /** The app's pipelines file, or a failure that says where to write it. */
 function pipelinesFile(): string {
-  const { file, exists } = pipelinesFileOfApp(target(), gitTopLevel(target()));
+  const { file, exists } = pipelinesFileOfApp(target(), repositoryOf(target()));
   if (!exists) throw new Error(`there is no ${APP_PIPELINES_FILE} in your app folder yet: write the pipelines there (${file}).`);
   return file;
 }
@@ -60,6 +69,11 @@ function stageOf(pipeline: Pipeline, name: string): Stage {
   return stage;
 }
 
+/** The artifacts the jobs of a stage publish, as `source -> destination`. */
+function artifactsOf(stage: Stage): string[] {
+  return stage.jobs.flatMap((job) => job.artifacts.map((artifact) => `${artifact.source} -> ${artifact.destination}`));
+}
+
 /** The fetch tasks of a stage: what it takes from an earlier stage of the same run. */
 function fetchesOf(stage: Stage): string[] {
   return stage.jobs.flatMap((job) => job.tasks.flatMap((task) => (task.type === 'fetch' ? [`${task.stage}/${task.job}/${task.source}`] : [])));
@@ -82,7 +96,7 @@ describe('Chapter 9: pipelines', () => {
       hints: [
         `Write your pipelines in ${APP_PIPELINES_FILE}, in your app's folder, then run \`npm run pipelines:check\` there and fix what it reports, one line at a time.`,
         'package.json needs the script `"pipelines:check": "pipelines-check --app ."`; each finding names the line, the rule, and the fix.',
-        'Paths in the file start at the root of the repository: `workspace/src/functions/ping/**`, `workspace/reports/unit/junit.xml`; npm runs in the app with `npm --prefix workspace run ...`.',
+        'Paths in the file start at the root of the repository and name the app\'s folder as the rest of the file does: `chapters/09-pipelines/src/functions/ping/**`, `chapters/09-pipelines/dist`; npm runs with `npm --prefix chapters/09-pipelines run ...`.',
       ],
       timeoutMs: 120_000,
     },
@@ -98,9 +112,9 @@ describe('Chapter 9: pipelines', () => {
     {
       explained: 'One pipeline per function',
       hints: [
-        'Each function gets its own pipeline, so that a change to one function tests and deploys it without waiting for the others.',
-        `Write the 8 stages once, under \`common:\`, as a list with the anchor \`&${STAGES_ANCHOR}\`; each pipeline sets FUNCTION_NAME and says \`stages: *${STAGES_ANCHOR}\`.`,
-        `The stages, in order: ${FUNCTION_STAGES.join(', ')}; deploy-test and deploy-prod have \`approval: { type: manual }\`.`,
+        'Each function gets its own pipeline, so that a change to one function tests and deploys it without waiting for the others: ping\'s is the one still to write.',
+        `In ${APP_PIPELINES_FILE}, session-api-ping needs its group and lock_behavior, \`FUNCTION_NAME: ping\` under environment_variables and \`stages: *${STAGES_ANCHOR}\` (the 8 stages written once under \`common:\`), and its own folder first in \`includes\`.`,
+        `group: session-api / lock_behavior: unlockWhenFinished / environment_variables: { FUNCTION_NAME: ping } / stages: *${STAGES_ANCHOR}; and in includes: - chapters/09-pipelines/src/functions/ping/** (your app's folder, as the other paths of the file name it).`,
       ],
     },
     () => {
@@ -111,7 +125,11 @@ describe('Chapter 9: pipelines', () => {
         `the pipelines that set FUNCTION_NAME must be exactly one per function of serverless.yml (${functions.join(', ')})`);
       // The anchor itself, read from the YAML: every per-function pipeline's stages are an alias of it.
       const document = YAML.parseDocument(readFileSync(file, 'utf8'), { version: '1.1', merge: true });
+      const raw = document.toJS({ maxAliasCount: -1 }) as { pipelines?: Record<string, { materials?: Record<string, { includes?: unknown }> }> };
       for (const pipeline of perFunction) {
+        const name = pipeline.environment['FUNCTION_NAME'];
+        const includes = Object.values(raw.pipelines?.[pipeline.name]?.materials ?? {}).flatMap((material) => (Array.isArray(material.includes) ? material.includes.map(String) : []));
+        assert.ok(includes.some((include) => include.endsWith(`src/functions/${name}/**`)), `pipeline ${pipeline.name} must watch its function's own folder: \`- .../src/functions/${name}/**\` in its material's includes`);
         const stages = document.getIn(['pipelines', pipeline.name, 'stages'], true);
         assert.ok(YAML.isAlias(stages) && stages.source === STAGES_ANCHOR, `pipeline ${pipeline.name} must say \`stages: *${STAGES_ANCHOR}\` (the shared stages), not a list of its own`);
         assert.deepEqual(pipeline.stages.map((stage) => stage.name), FUNCTION_STAGES, `the stages of ${pipeline.name}, in order`);
@@ -127,8 +145,8 @@ describe('Chapter 9: pipelines', () => {
       explained: 'Build once, deploy many',
       hints: [
         'What reaches prod must be what was tested: package once, in deploy-dev, and hand the packages on as artifacts.',
-        'deploy-dev runs `npm run package -- --stage dev|test|prod --out dist/<stage>`; stage-for-test fetches packages/test from deploy-dev and runs `npm run package:checksum -- --write dist/test`.',
-        'deploy-test fetches the package and its .sha256 from stage-for-test, runs `package:checksum -- --verify dist/test`, then `npm run deploy -- --stage test --package dist/test`; the same for prod.',
+        'deploy-dev\'s job runs `npm run package -- --stage dev|test|prod --out dist/<stage>` and publishes each dist/<stage> as an artifact with `destination: packages`; stage-for-test (given) fetches packages/test from it and records the checksum.',
+        'deploy-test\'s job fetches packages/test and packages/test.sha256 (is_file: true) from stage-for-test\'s promote job, runs `package:checksum -- --verify dist/test`, then `npm run deploy -- --stage test --package dist/test`.',
       ],
     },
     () => {
@@ -137,6 +155,10 @@ describe('Chapter 9: pipelines', () => {
       const packages = /\brun package -- .*--stage (\w+)/;
       const built = commandsOf(stageOf(pipeline, 'deploy-dev')).map((command) => packages.exec(command)?.[1]).filter(Boolean).sort();
       assert.deepEqual(built, ['dev', 'prod', 'test'], 'deploy-dev packages the service for dev, test and prod (npm run package -- --stage ...)');
+      const published = artifactsOf(stageOf(pipeline, 'deploy-dev'));
+      for (const stage of ['dev', 'test', 'prod']) {
+        assert.ok(published.some((artifact) => artifact.endsWith(`/dist/${stage} -> packages`)), `deploy-dev publishes the ${stage} package (an artifact with source .../dist/${stage} and destination packages)`);
+      }
       for (const stage of pipeline.stages.filter((candidate) => candidate.name !== 'deploy-dev')) {
         assert.ok(!commandsOf(stage).some((command) => packages.test(command)), `${stage.name} packages again: only deploy-dev builds; later stages fetch what it built`);
       }
@@ -145,7 +167,9 @@ describe('Chapter 9: pipelines', () => {
         assert.ok(fetchesOf(promote).includes(`deploy-dev/deploy/packages/${target}`), `stage-for-${target} fetches packages/${target} from deploy-dev/deploy`);
         assert.ok(commandsOf(promote).some((command) => /package:checksum -- --write/.test(command)), `stage-for-${target} records the package's checksum (package:checksum -- --write)`);
         const deploy = stageOf(pipeline, `deploy-${target}`);
-        assert.ok(fetchesOf(deploy).some((fetched) => fetched.startsWith(`stage-for-${target}/`)), `deploy-${target} fetches the package promoted by stage-for-${target}`);
+        for (const fetched of [`packages/${target}`, `packages/${target}.sha256`]) {
+          assert.ok(fetchesOf(deploy).includes(`stage-for-${target}/promote/${fetched}`), `deploy-${target} fetches ${fetched} from stage-for-${target}/promote: the package it promoted, and its checksum`);
+        }
         const commands = commandsOf(deploy);
         const verified = commands.findIndex((command) => /package:checksum -- --verify/.test(command));
         const deployed = commands.findIndex((command) => new RegExp(`\\brun deploy -- .*--stage ${target}\\b.*--package`).test(command));
@@ -161,8 +185,8 @@ describe('Chapter 9: pipelines', () => {
       explained: 'The whole-service pipelines',
       hints: [
         'Besides the per-function pipelines, one pipeline per stage tests the whole service and deploys it, for changes no single function owns.',
-        'Give them STAGE: dev, test or prod, and shared stages of their own (an anchor such as `&service-stages`).',
-        'First stage: a job running the unit and integration tests and a job running typecheck, lint:report and pipelines:check; second stage: `approval: { type: manual }`, then package and deploy "$STAGE".',
+        'The test and prod ones are given: session-api-deploy-dev is still to write, with `STAGE: dev` and the shared `stages: *service-stages`.',
+        'session-api-deploy-dev: group: session-api / lock_behavior: unlockWhenFinished / environment_variables: { STAGE: dev } / materials: { repository: *repository } / stages: *service-stages.',
       ],
     },
     () => {

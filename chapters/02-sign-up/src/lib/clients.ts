@@ -16,9 +16,12 @@ export const registeredClients = setting('CLIENT_IDS', list.transform((ids): Rea
 
 /** Returns the caller's registered client id, or throws 401 invalid_client. */
 export function requireClient(event: Pick<APIGatewayProxyEvent, 'headers'>, registered = registeredClients()): string {
+  // #region step:require-client
+  // #start: throw
   const clientId = header(event, CLIENT_ID_HEADER);
   if (clientId === undefined || !registered.has(clientId)) {
     throw new Problem('invalid_client', `Send the ${CLIENT_ID_HEADER} header of a registered client application.`);
   }
   return clientId;
+  // #endregion step:require-client
 }

@@ -16,9 +16,11 @@ export const MAX_EMAIL_LENGTH = 254; // RFC 5321's limit on a forward path
  */
 const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
 
+// #region canonical-email
 export function canonicalEmail(raw: string): string {
   return raw.trim().normalize('NFC').toLowerCase();
 }
+// #endregion canonical-email
 
 /**
  * A zod schema that canonicalizes first, then checks the result. Non-ASCII addresses

@@ -36,6 +36,9 @@ export const newPasswordSchema = normalizedPassword
   });
 
 export function hashPassword(password: string, cost = bcryptCost()): Promise<string> {
+  // #region step:hash-password
+  // #start: throw
   return bcrypt.hash(password, cost);
+  // #endregion step:hash-password
 }
 

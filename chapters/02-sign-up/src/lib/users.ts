@@ -26,6 +26,8 @@ interface UserItem extends User {
 
 // #region create-user
 export async function createUser(email: string, passwordHash: string, now = new Date()): Promise<User> {
+  // #region step:create-user
+  // #start: throw
   const item: UserItem = { email, id: randomUUID(), passwordHash, createdAt: now.toISOString() };
   try {
     await db().send(
@@ -39,6 +41,7 @@ export async function createUser(email: string, passwordHash: string, now = new 
     if (existing?.id !== item.id) throw new Problem('email_taken', 'An account with this email already exists.');
   }
   return { id: item.id, email: item.email, createdAt: item.createdAt };
+  // #endregion step:create-user
 }
 // #endregion create-user
 

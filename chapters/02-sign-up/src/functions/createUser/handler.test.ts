@@ -5,6 +5,10 @@ import { useTestEnvironment } from '../../../test/helpers/environment';
 import { apiEvent, CLIENT_ID, context, jsonOf, problemOf } from '../../../test/helpers/events';
 import { Problem } from '../../lib/problem';
 
+// #region step:stub-with-proxyquire
+// #start: function load(): { handler: (typeof import('./handler'))['handler']; createUser: sinon.SinonStub; hashPassword: sinon.SinonStub } {
+// #start:   throw new Error('Step "stub-with-proxyquire" is not written yet (chapter 2, "Unit tests with sinon and proxyquire")');
+// #start: }
 function load() {
   const createUser = sinon.stub().callsFake(async (email: string) => ({ id: 'user-1', email, createdAt: '2026-01-01T00:00:00.000Z' }));
   const hashPassword = sinon.stub().resolves('$2b$10$hash');
@@ -14,6 +18,7 @@ function load() {
   });
   return { handler, createUser, hashPassword };
 }
+// #endregion step:stub-with-proxyquire
 
 const signUp = (json: unknown, headers: Record<string, string> = { 'X-Client-Id': CLIENT_ID }) => apiEvent({ method: 'POST', json, headers });
 
@@ -21,6 +26,7 @@ describe('POST /user (createUser)', () => {
   // The settings the modules read (client ids, ...), as serverless.yml sets them.
   before(() => useTestEnvironment());
 
+  // #region first-unit-test
   it('creates the account under the canonical email and answers 201 {id, email}', async () => {
     const { handler, createUser, hashPassword } = load();
     const result = await handler(signUp({ email: '  Ada@Example.COM ', password: 'correct horse battery' }), context);
@@ -29,6 +35,7 @@ describe('POST /user (createUser)', () => {
     sinon.assert.calledOnceWithExactly(hashPassword, 'correct horse battery');
     sinon.assert.calledOnceWithExactly(createUser, 'ada@example.com', '$2b$10$hash');
   });
+  // #endregion first-unit-test
 
   it('refuses an unknown client before reading the body', async () => {
     const { handler, hashPassword } = load();

@@ -7,6 +7,8 @@ import { logger } from '../../lib/logger';
 import { hashPassword, newPasswordSchema } from '../../lib/passwords';
 import { createUser } from '../../lib/users';
 
+// #region step:sign-up
+// #start: export const handler = httpHandler(async () => { throw new Error('Step "sign-up" is not written yet (chapter 2, "Validate the input")'); });
 // strict(): unknown fields are refused rather than silently ignored.
 const bodySchema = z.strictObject({ email: emailSchema, password: newPasswordSchema });
 
@@ -18,3 +20,4 @@ export const handler = httpHandler(async (event) => {
   logger.info('user created', { userId: user.id });
   return { status: 201, body: { id: user.id, email: user.email } };
 });
+// #endregion step:sign-up

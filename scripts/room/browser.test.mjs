@@ -64,7 +64,7 @@ describe('the dashboard and the presenter view, in Chromium', function () {
     await attendee('Alan Turing', () => [onThree(21), { happened: verify(2), chapter: 3, minutesAgo: 15 }, { happened: { type: 'hint', check: titles[2] ?? '', level: 2 }, chapter: 3, minutesAgo: 12 }, { happened: verify(2), chapter: 3, minutesAgo: 2 }]);
     await attendee('Margaret Hamilton', () => [onThree(20), { happened: verify(3), chapter: 3, minutesAgo: 4 }]);
     await attendee('Edsger Dijkstra', () => [onThree(20), { happened: verify(2), chapter: 3, minutesAgo: 13 }, { happened: verify(2), chapter: 3, minutesAgo: 1 }]);
-    await attendee('Barbara Liskov', () => [onThree(19), { happened: verify(4), chapter: 3, minutesAgo: 2 }]);
+    await attendee('Barbara Liskov', () => [onThree(19), { happened: { ...verify(4), steps: [{ name: 'sign-token', state: 'passed' }, { name: 'save-session', state: 'failed' }] }, chapter: 3, minutesAgo: 2 }]);
     await attendee('Linus Torvalds', () => [onThree(18), { happened: verify(2), chapter: 3, minutesAgo: 6 }]);
     await attendee('Frances Allen', () => [onThree(21), { happened: verify(5), chapter: 3, minutesAgo: 1 }]);
     await attendee('Ken Thompson', () => [{ happened: { type: 'goto' }, chapter: 2, minutesAgo: 25 }, { happened: { type: 'solve', whole: true }, chapter: 2, minutesAgo: 3 }]);
@@ -95,6 +95,7 @@ describe('the dashboard and the presenter view, in Chromium', function () {
     assert.equal(row('Alan Turing')?.[4], `${titles[2]} (15 min)`);
     assert.match(row('Katherine Johnson')?.[2] ?? '', /^stuck 28 min in a chapter of 25$/);
     assert.equal(row('Ken Thompson')?.[5], ' solved');
+    assert.equal(row('Barbara Liskov')?.[3], '4 / 6 (steps 1 / 2)');
     // The names are the text written, and nothing they hold ran.
     assert.deepEqual(row(SCRIPT_NAME)?.slice(0, 2), [SCRIPT_NAME, '3']);
     assert.deepEqual(row(IMAGE_NAME)?.slice(0, 2), [IMAGE_NAME, '3']);

@@ -98,9 +98,9 @@ export function queued(place) {
 export function roomUrl(text) {
   let url;
   try {
-    url = new URL(/^https?:\/\//i.test(text) ? text : `http://${text}`);
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
   } catch {
-    throw new RoomError(`"${text}" is not the room's address: type it as the instructor shows it, for example http://192.168.1.20:3002`);
+    throw new RoomError(`"${text}" is not the room's address: type it as the instructor shows it`);
   }
   if (!['http:', 'https:'].includes(url.protocol)) throw new RoomError(`"${text}" is not the room's address (http://…)`);
   return url.origin;

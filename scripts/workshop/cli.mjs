@@ -146,7 +146,7 @@ export function parseCommandLine(argv) {
     throw new UsageError(`${reason}. Usage: ${command(entry.usage)}`);
   }
   if (parsed.positionals.length > entry.positionals) {
-    throw new UsageError(`${name} takes ${entry.positionals === 0 ? 'no words' : 'one word'} after it (got "${parsed.positionals.join(' ')}"). Usage: ${command(entry.usage)}`);
+    throw new UsageError(`${name} takes ${entry.positionals === 0 ? 'no words' : entry.positionals === 1 ? 'one word' : `at most ${entry.positionals} words`} after it (got "${parsed.positionals.join(' ')}"). Usage: ${command(entry.usage)}`);
   }
   return { entry, values: parsed.values, words: parsed.positionals };
 }

@@ -6,7 +6,7 @@
  * `workshop join --leave` leaves it: nothing more is sent. The room's side is @session-api/room.
  */
 import { NAME } from '@session-api/room/schema';
-import { RoomError, joinRoom, leaveRoom, reportToRoom, roomNow, whatIsSent } from '@session-api/room/client';
+import { RoomError, joinRoom, leaveRoom, reportToRoom, roomNow, roomUrl, whatIsSent } from '@session-api/room/client';
 import { readProgress } from '../progress.mjs';
 import { UsageError, clock, colours, command } from '../ui.mjs';
 
@@ -32,6 +32,11 @@ export async function join(context, { url, code, name, leave }) {
   if (url === undefined || code === undefined) throw new UsageError(`Say the room's address and code, as the instructor shows them, and your name: ${command(EXAMPLE)}`);
   if (name === undefined || !NAME_PATTERN.test(name) || name.length > NAME.maxLength) {
     throw new UsageError(`Give the name the room shows for you (${NAME.maxLength} characters at most), for example: ${command(EXAMPLE)}`);
+  }
+  try {
+    roomUrl(url);
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}, for example: ${command(EXAMPLE)}`);
   }
 
   const progress = readProgress(context.place);

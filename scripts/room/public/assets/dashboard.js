@@ -69,7 +69,7 @@ function showAttendees(view) {
       el('td', { className: 'name' }, attendee.name),
       el('td', { className: 'number' }, attendee.chapter === null ? '–' : String(attendee.chapter)),
       el('td', {}, el('span', { className: `badge ${attendee.status}` }, STATUS[attendee.status] || attendee.status), attendee.why ? el('span', { className: 'why' }, ` ${attendee.why}`) : null),
-      el('td', { className: 'number' }, attendee.checks === null ? '' : `${attendee.passed} / ${attendee.checks}`),
+      el('td', { className: 'number' }, attendee.checks === null ? '' : `${attendee.passed} / ${attendee.checks}`, attendee.steps.length > 0 ? el('span', { className: 'why' }, ` (steps ${attendee.steps.filter((step) => step.state === 'passed').length} / ${attendee.steps.length})`) : null),
       el('td', {}, attendee.failing ? `${attendee.failing.title} (${minutesText(attendee.failing.minutes)})` : ''),
       el('td', { className: 'number' }, attendee.hints ? `hint ${attendee.hints}` : '', attendee.solved ? ' solved' : ''),
       el('td', { className: 'number' }, minutesText(attendee.minutesInChapter)),

@@ -1,17 +1,20 @@
 /**
- * Chapter 8's checks: the app packages for a deployed stage without any AWS account, and the
- * package is one a security reviewer would sign: a role of its own per function allowing only
- * what its code calls, no secret anywhere (the signing key is read from SSM by name), each zip
- * within its budget; the stage files agree; and the deploy command takes the package as it is.
- * One package, of the dev stage, is built once and read by every check. Run them with
- * `npm run workshop -- verify` (or `npm test` in this folder).
+ * Chapter 8's checks: the stage files agree and prod keeps its tables; and the package of a
+ * deployed stage, built without any AWS account, is one a security reviewer would sign: no
+ * secret anywhere (the functions read the signing key from SSM by name), a role of its own per
+ * function allowing only what its code calls, each zip with its source map and within its
+ * budget. One package, of the dev stage, is built once and read by every check that needs one.
+ * (That packaging and `npm run deploy --dry-run` work at all is the workshop's tooling, given:
+ * the chapter's page runs both.) Run them with `npm run workshop -- verify` (or `npm test` in
+ * this folder).
  */
 import assert from 'node:assert/strict';
 import { createSecretKey, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { appFile, check, loadModule, runScript } from '@session-api/workshop/checks';
+import { appFile, check, expectAppTestsPass, loadModule, runScript } from '@session-api/workshop/checks';
+import JSZip from 'jszip';
 import YAML from 'yaml';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a CloudFormation template is JSON the checks read
@@ -110,45 +113,28 @@ describe('Chapter 8: deploy', () => {
   after(() => scratch && rmSync(scratch, { recursive: true, force: true }));
 
   check(
-    `npm run package -- --stage ${STAGE} builds the dev package without any AWS account`,
+    'config/dev.yml, test.yml and prod.yml have exactly the settings of config/local.yml',
     {
-      explained: 'Package once, without an AWS account',
+      explained: 'Stages and their settings',
       hints: [
-        'A package holds everything a deploy needs (the zips and the CloudFormation template), built on your laptop: run `npm run package -- --stage dev` and read its first error.',
-        'package.json needs `"package": "app-package"` (and deploy, secrets:init, remove); serverless.yml reads `config/${sls:stage}.yml`, so config/dev.yml must exist.',
-        'Nothing may call AWS while packaging: ARNs are CloudFormation expressions (`Fn::GetAtt`, `Fn::Sub` with `${AWS::AccountId}`), never looked up.',
-      ],
-      timeoutMs: 240_000,
-    },
-    () => {
-      const pkg = devPackage();
-      assert.ok(lambdaFunctions(pkg).size > 0, 'the package holds no Lambda function');
-    },
-  );
-
-  check(
-    'each function has a role of its own, allowing only the calls its code makes, on its own tables',
-    {
-      explained: 'One IAM role per function',
-      hints: [
-        'Least privilege: a function that only reads users may not write sessions. Write one role per function in infra/iam-roles.yml and give each function `role:` in serverless.yml.',
-        'Each role may write its own log group (logs:CreateLogStream, logs:PutLogEvents) and make exactly the DynamoDB calls its code sends, on `Fn::GetAtt: [Table, Arn]`.',
-        'createSession, refreshSession and authorize also read the signing key: ssm:GetParameter on `arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${self:custom.settings.signingKeyParameter}`.',
+        'Each stage has its own file of settings, and serverless.yml reads the one of the stage it builds: a setting missing in prod fails only in prod.',
+        'config/dev.yml, test.yml and prod.yml have the keys of config/local.yml, with their own values; prod.yml still lacks what protects its tables.',
+        'At the end of config/prod.yml: `tables:` with `deletionProtection: true` and `deletionPolicy: Retain` (false and Delete in the other stages).',
       ],
     },
     () => {
-      const pkg = devPackage();
-      const functions = lambdaFunctions(pkg);
-      assert.deepEqual([...functions.keys()].sort(), Object.keys(PERMISSIONS).sort(), 'the functions of the package');
-      assert.equal(pkg.template.Resources['IamRoleLambdaExecution'], undefined, 'the framework\'s shared role is there: every function needs a `role:` of its own');
-      const roles = [...functions.values()].map((fn) => JSON.stringify(fn.Properties?.Role));
-      assert.equal(new Set(roles).size, roles.length, 'two functions share a role: each needs its own');
-      for (const [name, fn] of functions) {
-        const needed = ['logs:CreateLogStream on its own log group', 'logs:PutLogEvents on its own log group', ...(PERMISSIONS[name] ?? [])].sort();
-        assert.deepEqual(permissionsOf(pkg, name, fn), needed, `${name}'s role must allow exactly: ${needed.join('; ')}`);
+      const settingPaths = (value: unknown, prefix = ''): string[] =>
+        value === null || typeof value !== 'object' || Array.isArray(value) ? [prefix] : Object.entries(value).flatMap(([key, inner]) => settingPaths(inner, prefix ? `${prefix}.${key}` : key));
+      const read = (stage: string) => {
+        const text = appFile(`config/${stage}.yml`);
+        if (text === undefined) throw new Error(`there is no config/${stage}.yml yet`);
+        return YAML.parse(text);
+      };
+      const local = settingPaths(read('local')).sort();
+      for (const stage of ['dev', 'test', 'prod']) {
+        assert.deepEqual(settingPaths(read(stage)).sort(), local, `config/${stage}.yml must have exactly the settings of config/local.yml`);
       }
-      const text = JSON.stringify(pkg.template);
-      assert.doesNotMatch(text, /dynamodb:Scan|dynamodb:\*|ssm:\*|"Action":\s*"\*"|"Resource":\s*"\*"/, 'no Scan and no wildcard anywhere in the template');
+      assert.deepEqual(read('prod').tables, { deletionProtection: true, deletionPolicy: 'Retain' }, 'prod keeps its tables: deletionProtection true, deletionPolicy Retain');
     },
   );
 
@@ -157,10 +143,11 @@ describe('Chapter 8: deploy', () => {
     {
       explained: 'The signing key in SSM',
       hints: [
-        'Whoever can read a stack or a function\'s settings could read a key put there: give the functions the parameter\'s name, never its value.',
-        `config/dev.yml sets \`signingKeyParameter: ${SIGNING_KEY_PARAMETER}\`, and serverless.yml passes it as SIGNING_KEY_PARAMETER; \`npm run secrets:init -- --stage dev\` creates the parameter.`,
-        'In src/lib/signing-key.ts, readKeyFromSsm(ssm, name) sends `new GetParameterCommand({ Name: name, WithDecryption: true })` and turns the base64 value into a key with keyFromBytes.',
+        'Whoever can read a stack or a function\'s settings could read a key put there: give the functions the parameter\'s name, never its value, and let them read the key from SSM.',
+        `serverless.yml passes the name to every function: \`SIGNING_KEY_PARAMETER: \${self:custom.settings.signingKeyParameter}\` under provider.environment (config/dev.yml sets it to ${SIGNING_KEY_PARAMETER}). src/lib/signing-key.ts: readKeyFromSsm, and loadSigningKey calling it when the name is set.`,
+        'readKeyFromSsm(ssm, name) sends `new GetParameterCommand({ Name: name, WithDecryption: true })`, fails when `result.Parameter?.Value` is empty, and returns `keyFromBytes(Buffer.from(value, \'base64\'))`; loadSigningKey: `if (parameterName) return readKeyFromSsm(new SSMClient({}), parameterName);`.',
       ],
+      timeoutMs: 240_000,
     },
     async () => {
       const pkg = devPackage();
@@ -188,21 +175,62 @@ describe('Chapter 8: deploy', () => {
       const read = await readKeyFromSsm(ssm, SIGNING_KEY_PARAMETER);
       assert.deepEqual(sent, [{ Name: SIGNING_KEY_PARAMETER, WithDecryption: true }], 'readKeyFromSsm asks SSM for the parameter by name, decrypted');
       assert.ok(read.equals(createSecretKey(key)), 'readKeyFromSsm returns the key the parameter holds, as a KeyObject');
+      // The rest (an empty parameter refused, loadSigningKey reading SSM when the name is set,
+      // once per container, again after a failure) is what the app's own tests of the module say.
+      expectAppTestsPass(['src/lib/signing-key.test.ts'], 'the tests of src/lib/signing-key.ts');
     },
   );
 
   check(
-    'each function\'s zip is at most twice the size bundle-budget.json records for it',
+    'each function has a role of its own, allowing only the calls its code makes, on its own tables',
     {
-      explained: 'Bundles and their budget',
+      explained: 'One IAM role per function',
       hints: [
-        'A zip that suddenly doubles means a dependency slipped in (a dev tool, the whole SDK): a slower cold start for every user.',
-        'Record the sizes once with `npm run package -- --stage dev --record-budget`: it writes bundle-budget.json, which you commit.',
-        '`npm run package` prints each zip\'s size against its budget; find what grew with esbuild\'s metafile, or record the new sizes on purpose.',
+        'Least privilege: a function that only reads sessions may not write them. The authorizer still runs with the framework\'s shared role: give it one of its own.',
+        'In infra/iam-roles.yml, AuthorizeRole (assumed by Lambda, *assumedByLambda) may write its own log group (logs:CreateLogStream, logs:PutLogEvents on AuthorizeLogGroup), read sessions (dynamodb:GetItem on SessionsTable) and read the signing key (*readSigningKey); in serverless.yml, authorize says `role: AuthorizeRole`.',
+        'Its statements: `- Effect: Allow / Action: [logs:CreateLogStream, logs:PutLogEvents] / Resource: { \'Fn::GetAtt\': [AuthorizeLogGroup, Arn] }`, the same with `dynamodb:GetItem` on `[SessionsTable, Arn]`, then `- *readSigningKey`.',
       ],
+      timeoutMs: 240_000,
     },
     () => {
       const pkg = devPackage();
+      const functions = lambdaFunctions(pkg);
+      assert.deepEqual([...functions.keys()].sort(), Object.keys(PERMISSIONS).sort(), 'the functions of the package');
+      assert.equal(pkg.template.Resources['IamRoleLambdaExecution'], undefined, 'the framework\'s shared role is there: every function needs a `role:` of its own');
+      const roles = [...functions.values()].map((fn) => JSON.stringify(fn.Properties?.Role));
+      assert.equal(new Set(roles).size, roles.length, 'two functions share a role: each needs its own');
+      for (const [name, fn] of functions) {
+        const needed = ['logs:CreateLogStream on its own log group', 'logs:PutLogEvents on its own log group', ...(PERMISSIONS[name] ?? [])].sort();
+        assert.deepEqual(permissionsOf(pkg, name, fn), needed, `${name}'s role must allow exactly: ${needed.join('; ')}`);
+      }
+      const text = JSON.stringify(pkg.template);
+      assert.doesNotMatch(text, /dynamodb:Scan|dynamodb:\*|ssm:\*|"Action":\s*"\*"|"Resource":\s*"\*"/, 'no Scan and no wildcard anywhere in the template');
+    },
+  );
+
+  check(
+    'each function\'s zip holds its bundle with its source map, Node reads the map, and the zip is at most twice the size bundle-budget.json records for it',
+    {
+      explained: 'Bundles and their budget',
+      hints: [
+        'An error\'s stack in the logs should name the TypeScript file and line, not a column of one minified line: each bundle needs its source map beside it, and Node must be told to read it.',
+        'In serverless.yml, custom.esbuild gets `sourcemap: linked` and `sourcesContent: false`; provider.environment gets `NODE_OPTIONS: --enable-source-maps`.',
+        'A zip that suddenly doubles means a dependency slipped in: `npm run package` prints each zip\'s size against bundle-budget.json; record new sizes on purpose with `npm run package -- --stage dev --record-budget`.',
+      ],
+      timeoutMs: 240_000,
+    },
+    async () => {
+      const pkg = devPackage();
+      for (const [name, fn] of lambdaFunctions(pkg)) {
+        const zip = await JSZip.loadAsync(readFileSync(path.join(pkg.dir, `${name}.zip`)));
+        const bundle = `src/functions/${name}/handler.js`;
+        assert.ok(zip.file(bundle), `${name}.zip holds no ${bundle}`);
+        assert.ok(zip.file(`${bundle}.map`), `${name}.zip holds no source map beside its bundle (${bundle}.map): custom.esbuild needs \`sourcemap: linked\``);
+        const map = JSON.parse(await zip.file(`${bundle}.map`)?.async('string') ?? '{}') as { sourcesContent?: unknown };
+        assert.equal(map.sourcesContent, undefined, `${name}'s source map carries the sources' text, which a stack never needs: \`sourcesContent: false\``);
+        const options = String(fn.Properties?.Environment?.Variables?.['NODE_OPTIONS'] ?? '');
+        assert.match(options, /--enable-source-maps/, `${name} runs without NODE_OPTIONS=--enable-source-maps, so Node ignores its source map`);
+      }
       const text = appFile('bundle-budget.json');
       if (text === undefined) throw new Error('there is no bundle-budget.json yet: record the sizes with npm run package -- --stage dev --record-budget');
       const budget: Record<string, number> = JSON.parse(text).zipBytes ?? {};
@@ -212,50 +240,6 @@ describe('Chapter 8: deploy', () => {
         const bytes = readFileSync(path.join(pkg.dir, `${name}.zip`)).byteLength;
         assert.ok(bytes <= 2 * recorded, `${name}.zip is ${bytes} bytes, more than twice its recorded ${recorded}`);
       }
-    },
-  );
-
-  check(
-    'config/dev.yml, test.yml and prod.yml have exactly the settings of config/local.yml',
-    {
-      explained: 'Stages and their settings',
-      hints: [
-        'Each stage has its own file of settings, and serverless.yml reads the one of the stage it builds: a setting missing in prod fails only in prod.',
-        'Copy config/local.yml to config/dev.yml, test.yml and prod.yml, then change the values (the key\'s parameter name, the CORS origin, log retention, table protection), never the keys.',
-        'Only prod keeps its tables: `tables: { deletionProtection: true, deletionPolicy: Retain }` there, false and Delete elsewhere.',
-      ],
-    },
-    () => {
-      const settingPaths = (value: unknown, prefix = ''): string[] =>
-        value === null || typeof value !== 'object' || Array.isArray(value) ? [prefix] : Object.entries(value).flatMap(([key, inner]) => settingPaths(inner, prefix ? `${prefix}.${key}` : key));
-      const read = (stage: string) => {
-        const text = appFile(`config/${stage}.yml`);
-        if (text === undefined) throw new Error(`there is no config/${stage}.yml yet`);
-        return YAML.parse(text);
-      };
-      const local = settingPaths(read('local')).sort();
-      for (const stage of ['dev', 'test', 'prod']) {
-        assert.deepEqual(settingPaths(read(stage)).sort(), local, `config/${stage}.yml must have exactly the settings of config/local.yml`);
-      }
-      assert.deepEqual(read('prod').tables, { deletionProtection: true, deletionPolicy: 'Retain' }, 'prod keeps its tables: deletionProtection true, deletionPolicy Retain');
-    },
-  );
-
-  check(
-    'npm run deploy -- --stage dev --package DIR --dry-run takes the package as it is, and says how it deploys it',
-    {
-      explained: 'Deploy',
-      hints: [
-        'Deploy exactly what was packaged: `npm run deploy -- --stage dev --package .serverless-dev`. --dry-run checks the package and prints the command, without AWS.',
-        'package.json needs `"deploy": "app-deploy"`.',
-        'It refuses the package of another stage: package and deploy with the same --stage.',
-      ],
-    },
-    () => {
-      const pkg = devPackage();
-      const run = runScript('deploy', ['--stage', STAGE, '--package', pkg.dir, '--dry-run'], { env: withoutAws() });
-      assert.equal(run.status, 0, `npm run deploy failed:\n${run.output.trim().split('\n').slice(-10).join('\n')}`);
-      assert.ok(run.output.includes(`serverless deploy --stage ${STAGE}`) && run.output.includes(`--package ${pkg.dir}`), `npm run deploy must deploy the package it is given:\n${run.output.trim()}`);
     },
   );
 });

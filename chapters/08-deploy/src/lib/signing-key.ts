@@ -25,10 +25,13 @@ export function keyFromBytes(bytes: Buffer): KeyObject {
 }
 
 export async function readKeyFromSsm(ssm: Pick<SSMClient, 'send'>, parameterName: string): Promise<KeyObject> {
+  // #region step:read-key-from-ssm
+  // #start: throw
   const result = await ssm.send(new GetParameterCommand({ Name: parameterName, WithDecryption: true }));
   const value = result.Parameter?.Value;
   if (!value) throw new Error(`SSM parameter ${parameterName} has no value.`);
   return keyFromBytes(Buffer.from(value, 'base64'));
+  // #endregion step:read-key-from-ssm
 }
 
 let cachedKey: Promise<KeyObject> | undefined;
@@ -43,8 +46,10 @@ export function signingKey(): Promise<KeyObject> {
 }
 
 function loadSigningKey(): Promise<KeyObject> {
+  // #region step:read-key-from-ssm.2
   const parameterName = keyParameterName();
   if (parameterName) return readKeyFromSsm(new SSMClient({}), parameterName);
+  // #endregion step:read-key-from-ssm.2
   const key = localKey();
   if (key) return Promise.resolve(keyFromBytes(Buffer.from(key, 'base64')));
   return Promise.reject(new Error('No signing key configured: set SIGNING_KEY_PARAMETER (AWS) or LOCAL_SIGNING_KEY (local).'));

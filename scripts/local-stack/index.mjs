@@ -27,7 +27,7 @@ import { createTables, startDynamoDB } from './dynamodb.mjs';
 import { gatewayResponses, startGatewayProxy } from './gateway.mjs';
 import { writeHandlerWrappers } from './handlers.mjs';
 import { hideOutput } from './output.mjs';
-import { freePort, HOST, portIsFree } from './ports.mjs';
+import { freePort, HOST, portIsFree, portToSuggest } from './ports.mjs';
 import { apiPaths, routeNames } from './routes.mjs';
 
 const require = createRequire(import.meta.url);
@@ -121,7 +121,7 @@ export default class LocalStackPlugin {
     // Before anything starts, so that the learner gets one line with the fix and the prompt back.
     if (!(await portIsFree(this.#port, HOST))) {
       const ServerlessError = this.#serverless.classes?.Error ?? Error;
-      throw new ServerlessError(`Port ${this.#port} is taken: another program listens there (another npm start, or serve in another terminal?). Stop it, or start on another port: PORT=${this.#port + 1} npm start`);
+      throw new ServerlessError(`Port ${this.#port} is taken: another program listens there (another npm start, or serve in another terminal?). Stop it, or start on another port: PORT=${await portToSuggest(this.#port, HOST)} npm start`);
     }
 
     const givenEndpoint = process.env['DYNAMODB_ENDPOINT'];

@@ -33,3 +33,23 @@ export function portIsFree(port, host) {
     probe.listen(port, host, () => probe.close(() => resolve(true)));
   });
 }
+
+/**
+ * Ports the workshop's own tools take on a learner's laptop: the website (`npm run docs`) and the
+ * instructor's room. A port to suggest instead of a taken one is never one of them.
+ */
+export const WORKSHOP_PORTS = { site: 3001, room: 3002 };
+
+/**
+ * The first port after `taken` that is free now and not one of the workshop's own, to suggest
+ * when `taken` is not free.
+ * @param {number} taken
+ * @param {string} host
+ */
+export async function portToSuggest(taken, host) {
+  const reserved = new Set(Object.values(WORKSHOP_PORTS));
+  for (let port = taken + 1; port < taken + 100 && port <= 65535; port += 1) {
+    if (!reserved.has(port) && (await portIsFree(port, host))) return port;
+  }
+  return taken + 100;
+}

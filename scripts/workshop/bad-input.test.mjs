@@ -167,7 +167,7 @@ describe('the learner\'s CLI refuses bad input in one line, and loses nothing', 
     } finally {
       taken.close();
     }
-    refusedUnchanged(['serve', '--port', 'http'], /^"http" is not a port number \(1 to 65535\), for example: npm run workshop -- serve --port 3001$/);
+    refusedUnchanged(['serve', '--port', 'http'], /^"http" is not a port number \(1 to 65535\), for example: npm run workshop -- serve --port 3003$/);
   });
 
   it('restore of a saved copy that does not exist', () => {

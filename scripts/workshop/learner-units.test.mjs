@@ -13,10 +13,12 @@ import { main } from './cli.mjs';
 import { unifiedDiff } from './commands/diff.mjs';
 import { whatToVerify } from './commands/verify.mjs';
 import { loadChapters } from './chapters.mjs';
-import { dependenciesFinding, diskFinding, nodeFinding, writeFinding } from './commands/doctor.mjs';
+import { dependenciesFinding, diskFinding, esbuildFinding, nodeFinding, toolFinding, writeFinding } from './commands/doctor.mjs';
 import { contentPath, copyTarball, lockedPackages, tarballUrl, withResolvedUrls } from './npm-cache.mjs';
 import { appPath, placeOf, saveWorkspace, savedCopies } from './workspace.mjs';
 import { UsageError } from './ui.mjs';
+import { portNamed } from './commands/serve.mjs';
+import { WORKSHOP_PORTS, portIsFree, portToSuggest } from '@session-api/local-stack/ports.mjs';
 
 /** A temporary folder, removed after the test. */
 function scratch() {
@@ -73,6 +75,21 @@ describe('learner CLI: the unified diff', () => {
   });
 });
 
+describe('learner CLI: the port to serve on', () => {
+  it('is --port, else PORT as npm start reads it, else 3000; a bad one is named as typed', () => {
+    assert.equal(portNamed(undefined, {}), 3000);
+    assert.equal(portNamed(undefined, { PORT: '4123' }), 4123);
+    assert.equal(portNamed('4200', { PORT: '4123' }), 4200);
+    assert.throws(() => portNamed(undefined, { PORT: 'abc' }), (error) => error instanceof UsageError && /^PORT=abc is not a port number/.test(error.message));
+  });
+
+  it('suggests, for a taken port, a free one that is not the site\'s (3001) or the room\'s (3002)', async () => {
+    const suggested = await portToSuggest(WORKSHOP_PORTS.site - 1, '127.0.0.1');
+    assert.ok(suggested > WORKSHOP_PORTS.room, `suggested ${suggested}`);
+    assert.ok(await portIsFree(suggested, '127.0.0.1'));
+  });
+});
+
 describe('learner CLI: doctor', () => {
   it('Node.js: below the engines minimum is a problem; 22 and 24 are recommended', () => {
     assert.equal(nodeFinding('v18.20.0', '>=20.19.0').level, 'problem');
@@ -84,6 +101,27 @@ describe('learner CLI: doctor', () => {
     assert.equal(nodeFinding('v23.0.0', '>=20.19.0').level, 'advice');
     assert.equal(nodeFinding('v22.1.0', '>=20.19.0').level, 'ok');
     assert.equal(nodeFinding('v24.0.0', '>=20.19.0').level, 'ok');
+  });
+
+  it('esbuild: a binary for another platform (a kit made elsewhere) is a problem with its fix; this platform\'s is fine', () => {
+    const root = scratch();
+    write(root, {
+      'package.json': '{}',
+      'node_modules/esbuild/package.json': JSON.stringify({ name: 'esbuild', version: '0.0.1', main: 'index.js' }),
+      'node_modules/esbuild/index.js': `throw new Error('The package "@esbuild/${process.platform}-${process.arch}" could not be found, and is needed by esbuild.');`,
+    });
+    const broken = esbuildFinding(root);
+    assert.equal(broken.level, 'problem');
+    assert.match(broken.text, /^esbuild cannot run on this platform \(.+\): The package "@esbuild\/.+" could not be found/);
+    assert.match(broken.fix ?? '', /run npm install on this laptop/);
+    assert.equal(esbuildFinding(path.resolve('.')).level, 'ok');
+  });
+
+  it('git and curl: found, or a problem with where to get them', () => {
+    assert.equal(toolFinding('git', 'x').level, 'ok');
+    const missing = toolFinding('no-such-tool-here', 'the chapters use it');
+    assert.equal(missing.level, 'problem');
+    assert.match(missing.text, /^no-such-tool-here is not found \(the chapters use it\)$/);
   });
 
   it('disk: less than 1 GB free is a problem', () => {

@@ -8,7 +8,7 @@
  * CommonJS on purpose: mocha loads reporters with require().
  */
 const { writeFileSync } = require('node:fs');
-const { stripVTControlCharacters } = require('node:util');
+const { inspect, stripVTControlCharacters } = require('node:util');
 const Mocha = require('mocha');
 
 const { EVENT_RUN_END, EVENT_TEST_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
@@ -32,8 +32,20 @@ function metaOf(test) {
   return test?.workshop ?? {};
 }
 
+/** A value of a failed comparison, on one line and not too long to read. @param {unknown} value */
+function shown(value) {
+  const text = inspect(value, { breakLength: Infinity, depth: 3, maxArrayLength: 10, maxStringLength: 200 });
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
 /** @param {unknown} error */
 function reasonOf(error) {
+  // An assertion without a message of the check's own ("Expected values to be strictly
+  // equal:"): what was expected and what came, on the first line, where hint and status look.
+  if (error instanceof Error && error.name === 'AssertionError' && /** @type {any} */ (error).generatedMessage) {
+    const { actual, expected } = /** @type {any} */ (error);
+    return `expected ${shown(expected)}, got ${shown(actual)}`;
+  }
   if (error instanceof Error) {
     // An assertion's own message is the reason; its generated diff adds nothing for a learner.
     // Colour codes of output it quotes (a tool's error message) would show as garbage in the summary.

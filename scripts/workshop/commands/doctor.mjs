@@ -1,17 +1,22 @@
 // @ts-check
 /**
  * `workshop doctor`: checks what the workshop needs on this laptop and prints each problem with
- * its fix: Node.js (the version package.json's engines asks for; 22 or 24 recommended), npm,
- * the dependencies of the lockfile installed, port 3000 free for the local stack, disk space,
- * and write access where the workspace and the progress live. Exit code 1 when there is a
- * problem (advice alone is not one).
+ * its fix: Node.js (the version package.json's engines asks for; 22 or 24 recommended), npm, git
+ * and curl, the dependencies of the lockfile installed, esbuild's binary for this platform (a kit
+ * made on another platform lacks it), the local stack really starting and answering, port 3000
+ * (or PORT) free, disk space, and write access where the workspace and the progress live. Exit
+ * code 1 when there is a problem (advice alone is not one).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { startLocalStack } from '@session-api/local-stack/start.mjs';
+import { solutionVersion } from '../steps.mjs';
+import { scratchApp } from '../workspace.mjs';
 import { readProgress } from '../progress.mjs';
 import { colours, command } from '../ui.mjs';
-import { HOST, portIsFree } from '@session-api/local-stack/ports.mjs';
+import { HOST, portIsFree, portToSuggest } from '@session-api/local-stack/ports.mjs';
 import { portNamed } from './serve.mjs';
 
 /**
@@ -62,6 +67,68 @@ export function npmFinding() {
 }
 
 /**
+ * A command-line tool the pages use, found and answering `--version`.
+ * @param {string} name e.g. "git"
+ * @param {string} why what the workshop uses it for
+ * @returns {Finding}
+ */
+export function toolFinding(name, why) {
+  const run = spawnSync(name, ['--version'], { encoding: 'utf8', shell: process.platform === 'win32' });
+  if (run.status !== 0 || !run.stdout) return { level: 'problem', text: `${name} is not found (${why})`, fix: `install ${name} (https://${name === 'git' ? 'git-scm.com' : 'curl.se'}), then open a new terminal` };
+  // "curl 7.88.1 (x86_64-pc-linux-gnu) libcurl/…": the name and version are enough.
+  return { level: 'ok', text: (run.stdout.split('\n')[0] ?? name).split(' (')[0]?.trim() ?? name };
+}
+
+/**
+ * Whether esbuild runs here: its JavaScript is the same everywhere, but it calls a binary of its
+ * own for this platform (@esbuild/linux-x64, …), which an npm install made on another platform,
+ * or one that skipped optional packages, does not have.
+ * @param {string} root
+ * @returns {Finding}
+ */
+export function esbuildFinding(root) {
+  const platform = `${process.platform}-${process.arch}`;
+  try {
+    /** @type {typeof import('esbuild')} */
+    const esbuild = createRequire(path.join(root, 'package.json'))('esbuild');
+    esbuild.transformSync('const ok: boolean = true;', { loader: 'ts' });
+    return { level: 'ok', text: `esbuild ${esbuild.version} runs on this platform (${platform})` };
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    return { level: 'problem', text: `esbuild cannot run on this platform (${platform}): ${reason}`, fix: `run npm install on this laptop (an offline kit must be made for ${platform}: ${command('pack-offline')} on such a machine)` };
+  }
+}
+
+/**
+ * Starts the local stack for a moment, with chapter 1's solution in a temporary folder, and
+ * calls it: the proof that `serve` will work (bundling, serverless-offline, the embedded database).
+ * @param {import('../context.mjs').Context} context
+ * @returns {Promise<Finding>}
+ */
+export async function stackFinding(context) {
+  const chapter = context.chapters.find((candidate) => candidate.steps.length > 0);
+  if (!chapter) return { level: 'advice', text: 'no chapter to try the local stack with' };
+  const app = scratchApp(solutionVersion(chapter), chapter.dir);
+  const fix = `run npm install at the root of the repository; if it still fails, ${command('serve')} prints the whole error`;
+  try {
+    const stack = await startLocalStack({ serviceDir: app });
+    try {
+      const answer = await fetch(`${stack.baseUrl}/ping`);
+      if (answer.status !== 200) return { level: 'problem', text: `the local stack started, but GET /ping answered ${answer.status}`, fix };
+      return { level: 'ok', text: 'the local stack starts and answers (GET /ping: 200)' };
+    } finally {
+      await stack.stop();
+    }
+  } catch (error) {
+    const lines = (error instanceof Error ? error.message : String(error)).split('\n').map((line) => line.trim()).filter(Boolean);
+    const reason = lines.find((line) => /error|cannot|could not|not found/i.test(line)) ?? lines[0] ?? 'it did not start';
+    return { level: 'problem', text: `the local stack does not start: ${reason}`, fix };
+  } finally {
+    rmSync(app, { recursive: true, force: true });
+  }
+}
+
+/**
  * Whether every package of the lockfile is installed, in the version it locks. Optional ones
  * (another platform's binaries) are not expected.
  * @param {string} root
@@ -95,7 +162,7 @@ export function dependenciesFinding(root) {
  */
 export async function portFinding(port) {
   if (await portIsFree(port, HOST)) return { level: 'ok', text: `port ${port} is free for the local stack` };
-  return { level: 'problem', text: `port ${port} is taken by another program (another npm start, or serve in another terminal?)`, fix: `stop that program, or serve on another port: ${command(`serve --port ${port + 1}`)}` };
+  return { level: 'problem', text: `port ${port} is taken by another program (another npm start, or serve in another terminal?)`, fix: `stop that program, or serve on another port: ${command(`serve --port ${await portToSuggest(port, HOST)}`)}` };
 }
 
 /**
@@ -160,7 +227,11 @@ export async function doctor(context, options) {
   const findings = [
     nodeFinding(process.version, engines),
     npmFinding(),
+    toolFinding('git', 'the workshop is a git repository'),
+    toolFinding('curl', 'the chapters call the API with it'),
     dependenciesFinding(context.root),
+    esbuildFinding(context.root),
+    await stackFinding(context),
     await portFinding(port),
     diskFinding(bavail * bsize),
     writeFinding(context.place),

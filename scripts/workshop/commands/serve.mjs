@@ -2,23 +2,26 @@
 /**
  * `workshop serve`: runs the app in workspace/ on the local stack, exactly as `npm start` runs
  * final/ (the workspace's own start script), on port 3000, base http://localhost:3000/local.
- * Ctrl-C stops it. `--port N` serves on another port.
+ * Ctrl-C stops it. `--port N` (or PORT=N, as for npm start) serves on another port.
  */
 import { spawn } from 'node:child_process';
-import { HOST, portIsFree } from '@session-api/local-stack/ports.mjs';
+import { HOST, portIsFree, portToSuggest } from '@session-api/local-stack/ports.mjs';
 import { UsageError, command } from '../ui.mjs';
 import { requireWorkspace } from '../workspace.mjs';
 
 export const DEFAULT_PORT = 3000;
 
 /**
- * The port a learner asked for.
- * @param {string | undefined} text
+ * The port a learner asked for: --port, else PORT (as `npm start` reads it), else 3000.
+ * @param {string | undefined} text what --port said
+ * @param {NodeJS.ProcessEnv} [env]
  */
-export function portNamed(text) {
-  if (text === undefined) return DEFAULT_PORT;
-  const port = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(port >= 1 && port <= 65535)) throw new UsageError(`"${text}" is not a port number (1 to 65535), for example: ${command('serve --port 3001')}`);
+export function portNamed(text, env = process.env) {
+  const asked = text ?? (env['PORT'] || undefined);
+  if (asked === undefined) return DEFAULT_PORT;
+  const port = /^\d+$/.test(asked) ? Number(asked) : NaN;
+  const where = text === undefined ? `PORT=${asked}` : `"${asked}"`;
+  if (!(port >= 1 && port <= 65535)) throw new UsageError(`${where} is not a port number (1 to 65535), for example: ${command('serve --port 3003')}`);
   return port;
 }
 
@@ -31,7 +34,7 @@ export async function serve(context, options) {
   requireWorkspace(context.place);
   const port = portNamed(options.port);
   if (!(await portIsFree(port, HOST))) {
-    throw new UsageError(`Port ${port} is taken: another program listens there (another npm start, or serve in another terminal?). Stop it, or serve on another port: ${command(`serve --port ${port + 1}`)}`);
+    throw new UsageError(`Port ${port} is taken: another program listens there (another npm start, or serve in another terminal?). Stop it, or serve on another port: ${command(`serve --port ${await portToSuggest(port, HOST)}`)}`);
   }
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const child = spawn(npm, ['start'], {

@@ -6,6 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { readProgress, requireProgress } from '../progress.mjs';
+import { placeholdersInApp } from '../steps.mjs';
+import { filesOf } from '../workspace.mjs';
 import { clock, colours, command, duration } from '../ui.mjs';
 import { roomLines } from './join.mjs';
 
@@ -20,6 +22,7 @@ import { roomLines } from './join.mjs';
  * @property {number | null} seconds   the time it took: from its start to its first passing verify
  * @property {{ at: string, passed: number, failed: number, skipped: number, url: string | null } | null} lastVerify
  * @property {{ url: string, at: string, passed: boolean } | null} deployed
+ * @property {{ name: string, section: string, written: boolean }[] | null} steps   the current chapter's steps, and which still hold their placeholder in workspace/
  */
 
 /**
@@ -54,9 +57,20 @@ export function statusOf(context) {
       seconds: record.started && record.verified ? Math.max(0, (Date.parse(record.verified) - Date.parse(record.started)) / 1000) : null,
       lastVerify: lastRun ? { at: lastRun.at, passed: count('passed'), failed: count('failed'), skipped: count('skipped'), url: lastRun.url ?? null } : null,
       deployed: record.deployed ?? null,
+      steps: progress?.chapter === chapter.number ? stepsIn(place.workspace, chapter) : null,
     };
   });
   return { chapter: progress?.chapter ?? null, workspace: place.workspace, chapters, next: nextCommand(context, chapters, progress?.chapter) };
+}
+
+/**
+ * A chapter's steps, each written or not: a step is still to write while its ✍ placeholder is
+ * in the workspace.
+ * @param {string} workspace @param {import('../chapters.mjs').Chapter} chapter
+ */
+function stepsIn(workspace, chapter) {
+  const unwritten = new Set(placeholdersInApp(workspace, filesOf(workspace)).map((placeholder) => placeholder.step));
+  return chapter.steps.map((step) => ({ name: step.name, section: step.section, written: !unwritten.has(step.name) }));
 }
 
 /**
@@ -99,6 +113,10 @@ export async function status(context, { json }) {
     if (chapter.deployed) notes.push(`deployed API ${chapter.deployed.passed ? 'verified' : 'checked, not passing'} ${clock(chapter.deployed.at)}`);
     if (notes.length === 0 && chapter.minutes) notes.push(colours.dim(`${chapter.minutes} min`));
     context.print(`  ${mark} ${String(chapter.number).padStart(2)}  ${chapter.title.padEnd(width)}  ${notes.join('; ')}`);
+    if (chapter.steps && chapter.steps.length > 0) {
+      const written = chapter.steps.filter((step) => step.written).length;
+      context.print(`        steps written ${written} of ${chapter.steps.length}: ${chapter.steps.map((step) => `${step.written ? colours.green('✔') : '✍'} ${step.name}`).join('  ')}`);
+    }
   }
   for (const line of await roomLines(context)) context.print(line);
   context.print('');

@@ -15,6 +15,9 @@ const EXPOSED_HEADERS = 'Retry-After, WWW-Authenticate';
 const corsOrigin = setting('CORS_ORIGIN', optionalText);
 
 export function corsHeaders(origin = corsOrigin()): Record<string, string> {
+  // #region step:cors-headers
+  // #start: return {};
   if (!origin) return {};
   return { 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': EXPOSED_HEADERS };
+  // #endregion step:cors-headers
 }

@@ -163,7 +163,9 @@ function asText(value: unknown): string {
  */
 export function httpHandler(handle: HttpHandler) {
   return async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+    // #region step:log-request
     const started = Date.now();
+    // #endregion step:log-request
     logger.addContext(context);
     let result: APIGatewayProxyResult;
     try {
@@ -173,12 +175,14 @@ export function httpHandler(handle: HttpHandler) {
       const problem = problemFor(error);
       result = response(problem.status, problem.toBody(), PROBLEM_CONTENT_TYPE, problem.headers);
     }
+    // #region step:log-request.2
     logger.info('request', {
       method: event.httpMethod,
       resource: event.resource,
       status: result.statusCode,
       durationMs: Date.now() - started,
     });
+    // #endregion step:log-request.2
     return result;
   };
 }

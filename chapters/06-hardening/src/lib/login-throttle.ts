@@ -81,6 +81,7 @@ async function addToOpenWindow(attempt: Attempt, now: number): Promise<boolean> 
       new UpdateCommand({
         TableName: attemptsTable(),
         Key: { email: attempt.email },
+        // #region step:conditional-write
         UpdateExpression: 'SET windowEndsAt = if_not_exists(windowEndsAt, :newWindowEndsAt) ADD attemptIds :attempt',
         // No item yet, or a window that is still open and has room. contains(): this attempt
         // is counted already (a retried write whose first try landed), so counting it again
@@ -94,6 +95,7 @@ async function addToOpenWindow(attempt: Attempt, now: number): Promise<boolean> 
           ':max': maxFailures(),
           ':newWindowEndsAt': now + windowSeconds(),
         },
+        // #endregion step:conditional-write
       }),
     );
     return true;

@@ -27,10 +27,14 @@ export const handler = httpHandler(async (event) => {
   // moment only as many as the throttle allows get their password checked. The account is read
   // at the same time: the two do not depend on each other. (If the read fails, the attempt
   // stays counted though no password was checked: an outage errs towards fewer guesses.)
+  // #region step:count-first
+  // #start: const user = await findUserByEmail(email);
+  // #start: const admission = { attempt: { email, id: 'not counted yet' } };
   const [admission, user] = await Promise.all([countAttempt(email, now), findUserByEmail(email)]);
   if (!admission.allowed) {
     throw new Problem('too_many_attempts', 'Too many failed log-ins for this email. Try again later.', { 'Retry-After': String(admission.retryAfterSeconds) });
   }
+  // #endregion step:count-first
   if (!(await verifyPassword(password, user?.passwordHash)) || !user) {
     // The attempt stays counted: it is a failed log-in.
     logger.info('log-in failed');

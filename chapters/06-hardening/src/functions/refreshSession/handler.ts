@@ -11,9 +11,10 @@ import { hashRefreshToken, invalidRefreshToken, rotateRefreshToken } from '../..
 import { signingKey } from '../../lib/signing-key';
 import { InvalidTokenError, nowInSeconds, tokenIssuer, verifyToken } from '../../lib/tokens';
 
-// #region body-schema
+// #region step:cap-refresh-token
+// #start: const bodySchema = z.strictObject({ refresh_token: z.string().min(1) });
 const bodySchema = z.strictObject({ refresh_token: z.string().min(1).max(4096) });
-// #endregion body-schema
+// #endregion step:cap-refresh-token
 
 export const handler = httpHandler(async (event) => {
   const clientId = requireClient(event);

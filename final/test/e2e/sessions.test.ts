@@ -154,13 +154,21 @@ describe('e2e: POST /session (log in)', () => {
       });
 
       it(`check at most ${MAX_FAILED_LOG_INS} passwords: the others get 429 at once, and so does the right password after them`, async function () {
-        this.timeout(60_000);
-        const account = await signUp();
-        const answers = await Promise.all(Array.from({ length: 30 }, () => attemptLogIn(account.email, newPassword())));
+        this.timeout(180_000);
+        // A password was checked when the answer is 401. A 5xx is a request the machine could not
+        // run in time (a busy laptop): it proves nothing about the race, and is never counted as
+        // a check, so such a round is played again with a fresh account, at most three times.
+        let account = await signUp();
+        let answers = await Promise.all(Array.from({ length: 30 }, () => attemptLogIn(account.email, newPassword())));
+        for (let round = 2; round <= 3 && answers.some((answer) => answer.status >= 500); round += 1) {
+          account = await signUp();
+          answers = await Promise.all(Array.from({ length: 30 }, () => attemptLogIn(account.email, newPassword())));
+        }
         const statuses = answers.map((answer) => answer.status);
-        const checked = answers.filter((answer) => answer.status !== 429);
-        assert.ok(checked.length <= MAX_FAILED_LOG_INS, `${checked.length} passwords were checked: ${statuses.join(',')}`);
-        for (const answer of checked) assertProblem(answer, 401, 'invalid_credentials');
+        assert.deepEqual(statuses.filter((status) => status >= 500), [], `the machine could not answer every log-in of three rounds in time: ${statuses.join(',')}`);
+        const checked = answers.filter((answer) => answer.status === 401);
+        assert.ok(checked.length <= MAX_FAILED_LOG_INS, `${checked.length} passwords were checked (401): ${statuses.join(',')}`);
+        for (const answer of answers.filter((candidate) => candidate.status !== 429)) assertProblem(answer, 401, 'invalid_credentials');
         for (const answer of answers.filter((candidate) => candidate.status === 429)) assertThrottled(answer);
         assertThrottled(await attemptLogIn(account.email, account.password));
       });

@@ -16,9 +16,9 @@ describe('Chapter 3: log in', () => {
     {
       explained: 'Issue the token pair',
       hints: [
-        'Try it: sign up, then the curl command "Log in" that `npm start` prints.',
-        'The handler (src/functions/createSession/handler.ts) checks the password, makes a session (newSession) and signs its two tokens (issueTokens in src/lib/session-tokens.ts); serverless.yml binds it to POST /session.',
-        'return { status: 201, body: tokens.body }; where body is { token_type: \'Bearer\', access_token, access_token_expires_in, refresh_token, refresh_token_expires_in }.',
+        'Try it: sign up, then log in with the "Try it" curl commands of the chapter\'s page, against `npm run workshop -- serve`.',
+        'The handler in src/functions/createSession/handler.ts checks the client and the body, finds the account and checks its password, then makes a session (newSession), signs its two tokens (issueTokens, given, with the key of signingKey()), saves the session and answers 201.',
+        'const session = newSession({ userId: user.id, email: user.email, clientId }, now); const tokens = issueTokens(await signingKey(), session, now); await saveSession(session, tokens.refreshTokenHash); return { status: 201, body: tokens.body };',
       ],
     },
     async () => {
@@ -38,8 +38,8 @@ describe('Chapter 3: log in', () => {
       explained: 'Sign tokens',
       local: 'it needs the local stack\'s signing key',
       hints: [
-        'jsonwebtoken signs; the key comes from signingKey() (src/lib/signing-key.ts), which the local stack hands over as LOCAL_SIGNING_KEY.',
-        'signToken in src/lib/tokens.ts writes iss (TOKEN_ISSUER), aud (the client id), sub (the user id), sid, jti, iat, exp and token_use, and signs with algorithm HS256.',
+        'jsonwebtoken signs, never hand-written crypto; the key is the KeyObject of signingKey() (src/lib/signing-key.ts), made from what the local stack hands over as LOCAL_SIGNING_KEY.',
+        'signToken in src/lib/tokens.ts writes the claims iss (token.issuer), aud (token.clientId), sub (token.userId), sid, jti (randomUUID()), iat, exp (token.expiresAt) and token_use (token.use), and signs them with ALGORITHM and TOKEN_HEADER.',
         'return jwt.sign(claims, key, { algorithm: ALGORITHM, header: TOKEN_HEADER });',
       ],
     },
@@ -69,14 +69,28 @@ describe('Chapter 3: log in', () => {
   );
 
   check(
+    'the signing key is a KeyObject of at least 256 bits, and a shorter key is refused (src/lib/signing-key.test.ts passes)',
+    {
+      explained: 'The signing key',
+      hints: [
+        'A key shorter than 256 bits can be guessed; a key given to jsonwebtoken as a string or a Buffer is turned into a KeyObject on every call. `npm --prefix workspace run test:unit` shows which test of src/lib/signing-key.test.ts fails.',
+        'keyFromBytes(bytes) in src/lib/signing-key.ts throws when bytes.byteLength is under MIN_KEY_BYTES (its message says 256 bits), and otherwise returns a secret KeyObject made with createSecretKey from node:crypto.',
+        'if (bytes.byteLength < MIN_KEY_BYTES) { throw new Error(`The signing key must be at least ${MIN_KEY_BYTES} bytes (256 bits).`); } return createSecretKey(bytes);',
+      ],
+      timeoutMs: 60_000,
+    },
+    () => expectAppTestsPass(['src/lib/signing-key.test.ts'], "the signing key's unit tests (src/lib/signing-key.test.ts)"),
+  );
+
+  check(
     'the sessions table holds a hash of the refresh token, never the token itself',
     {
       explained: 'The sessions table',
       local: 'it reads the local stack\'s database',
       hints: [
         'A leaked table must not let anyone replay a refresh token: store a SHA-256 hash of it instead.',
-        'saveSession(session, refreshTokenHash) in src/lib/sessions.ts puts the item; hashRefreshToken(token) makes the hash (issueTokens returns it beside the tokens).',
-        'createHash(\'sha256\').update(refreshToken).digest(\'base64url\')',
+        'serverless.yml\'s SessionsTable is keyed by sessionId; saveSession(session, refreshTokenHash) in src/lib/sessions.ts puts the session with the hash that issueTokens returns beside the tokens (tokens.refreshTokenHash), never the token.',
+        'const item: SessionItem = { ...session, refreshTokenHash }; await db().send(new PutCommand({ TableName: sessionsTable(), Item: item, ConditionExpression: \'attribute_not_exists(sessionId)\' }));',
       ],
     },
     async () => {
@@ -97,7 +111,7 @@ describe('Chapter 3: log in', () => {
       explained: 'Same answer, same time',
       hints: [
         'Telling "no such account" from "wrong password" tells an attacker which emails have accounts.',
-        'The handler throws one Problem for both: invalid_credentials, whose challenge (problem.ts) is CHALLENGES.password.',
+        'The handler throws one Problem for both, from one line: invalid_credentials, whose challenge (problem.ts, given) is CHALLENGES.password; verifyPassword (src/lib/passwords.ts) answers false when there is no stored hash.',
         'if (!(await verifyPassword(password, user?.passwordHash)) || !user) throw new Problem(\'invalid_credentials\', \'The email or the password is wrong.\');',
       ],
     },
@@ -142,13 +156,13 @@ describe('Chapter 3: log in', () => {
   );
 
   check(
-    'createSession has unit tests, and they pass',
+    'createSession\'s unit tests pass (npm run test:unit): a token pair bound to the client, one answer for both failures',
     {
-      explained: 'Test the handler',
+      explained: 'Issue the token pair',
       hints: [
-        'Test what the handler decides, with users, passwords and sessions replaced by stubs: no database, no bcrypt.',
-        'In src/functions/createSession/handler.test.ts, load the handler with proxyquire and signingKeyStub() from test/helpers/stubs.ts, and stub findUserByEmail, verifyPassword and saveSession.',
-        'it(\'answers unknown email and wrong password identically\', async () => { ... assert.deepEqual([a.statusCode, a.body, a.headers], [b.statusCode, b.body, b.headers]); });',
+        'The unit tests (given: src/functions/createSession/handler.test.ts) run your handler and signToken with users, passwords and sessions replaced by stubs: `npm --prefix workspace run test:unit` shows which one fails, and why.',
+        'They expect 201 with tokens that verify with HS256 for the client, saveSession called with the session and the refresh token\'s hash, verifyPassword called even when there is no account, and invalid_client before any account is read.',
+        'if (!(await verifyPassword(password, user?.passwordHash)) || !user) { logger.info(\'log-in failed\'); throw new Problem(\'invalid_credentials\', \'The email or the password is wrong.\'); }',
       ],
       timeoutMs: 60_000,
     },

@@ -49,6 +49,7 @@ export function hashPassword(password: string, cost = bcryptCost()): Promise<str
 }
 
 // #region verify-password
+// #region dummy-hash
 /**
  * A well-formed bcrypt hash that no password matches, used when the email is unknown so that
  * the log-in does the same work, and takes the same time, as for a wrong password.
@@ -56,10 +57,14 @@ export function hashPassword(password: string, cost = bcryptCost()): Promise<str
 export function dummyHash(cost: number): string {
   return `$2b$${String(cost).padStart(2, '0')}$N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy`;
 }
+// #endregion dummy-hash
 
 /** Always runs one bcrypt comparison, whether or not there is a stored hash. */
 export async function verifyPassword(password: string, storedHash: string | undefined, cost = bcryptCost()): Promise<boolean> {
+  // #region step:verify-password
+  // #start: throw
   const matches = await bcrypt.compare(password, storedHash ?? dummyHash(cost));
   return storedHash !== undefined && matches;
+  // #endregion step:verify-password
 }
 // #endregion verify-password

@@ -28,6 +28,7 @@ export interface IssuedTokens {
 
 type SessionRef = Pick<Session, 'sessionId' | 'userId' | 'clientId' | 'expiresAt'>;
 
+// #region issue-tokens
 export function issueTokens(key: KeyObject, session: SessionRef, now: number): IssuedTokens {
   // An access token never outlives its session.
   const accessExpiresAt = Math.min(now + accessTokenLifetimeSeconds(), session.expiresAt);
@@ -45,3 +46,4 @@ export function issueTokens(key: KeyObject, session: SessionRef, now: number): I
     refreshTokenHash: hashRefreshToken(refreshToken),
   };
 }
+// #endregion issue-tokens

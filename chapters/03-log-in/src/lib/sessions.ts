@@ -36,8 +36,11 @@ export function hashRefreshToken(refreshToken: string): string {
 }
 
 export async function saveSession(session: Session, refreshTokenHash: string): Promise<void> {
+  // #region step:save-session
+  // #start: throw
   const item: SessionItem = { ...session, refreshTokenHash };
   await db().send(
     new PutCommand({ TableName: sessionsTable(), Item: item, ConditionExpression: 'attribute_not_exists(sessionId)' }),
   );
+  // #endregion step:save-session
 }

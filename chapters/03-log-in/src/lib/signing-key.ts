@@ -14,10 +14,13 @@ const localKey = setting('LOCAL_SIGNING_KEY', optionalText);
 export const MIN_KEY_BYTES = 32;
 
 export function keyFromBytes(bytes: Buffer): KeyObject {
+  // #region step:key-object
+  // #start: throw
   if (bytes.byteLength < MIN_KEY_BYTES) {
     throw new Error(`The signing key must be at least ${MIN_KEY_BYTES} bytes (256 bits).`);
   }
   return createSecretKey(bytes);
+  // #endregion step:key-object
 }
 
 let cachedKey: Promise<KeyObject> | undefined;

@@ -43,6 +43,8 @@ export interface NewToken {
 }
 
 export function signToken(key: KeyObject, token: NewToken, now = nowInSeconds()): string {
+  // #region step:sign-token
+  // #start: throw
   const claims: TokenClaims = {
     iss: token.issuer,
     aud: token.clientId,
@@ -54,6 +56,7 @@ export function signToken(key: KeyObject, token: NewToken, now = nowInSeconds())
     token_use: token.use,
   };
   return jwt.sign(claims, key, { algorithm: ALGORITHM, header: TOKEN_HEADER });
+  // #endregion step:sign-token
 }
 
 export function nowInSeconds(): number {

@@ -51,6 +51,7 @@ describe('POST /session (createSession)', () => {
     assert.ok(!JSON.stringify(saveSession.firstCall.args).includes(String(body['refresh_token'])));
   });
 
+  // #region same-answer-test
   it('answers unknown email and wrong password identically, after the same bcrypt work', async () => {
     const unknown = load({ user: null, passwordMatches: false });
     const wrong = load({ passwordMatches: false });
@@ -62,6 +63,7 @@ describe('POST /session (createSession)', () => {
     sinon.assert.calledOnceWithExactly(wrong.verifyPassword, 'correct horse battery', '$2b$10$stored');
     sinon.assert.notCalled(unknown.saveSession);
   });
+  // #endregion same-answer-test
 
   it('refuses an unknown client with 401 invalid_client, before reading the account', async () => {
     const { handler, findUserByEmail } = load();

@@ -17,6 +17,8 @@ import { findUserByEmail } from '../../lib/users';
 
 const bodySchema = z.strictObject({ email: emailSchema, password: loginPasswordSchema });
 
+// #region step:log-in
+// #start: export const handler = httpHandler(async () => { throw new Error('Step "log-in" is not written yet (chapter 3, "Issue the token pair")'); });
 export const handler = httpHandler(async (event) => {
   const clientId = requireClient(event);
   const { email, password } = parseJsonBody(event, bodySchema);
@@ -34,3 +36,4 @@ export const handler = httpHandler(async (event) => {
   logger.info('session created', { userId: user.id, sessionId: session.sessionId });
   return { status: 201, body: tokens.body };
 });
+// #endregion step:log-in

@@ -40,7 +40,7 @@ describe('deploy scripts: package and deploy', () => {
   function fakePackage(stage = 'dev', functions = { ping: 100, createUser: 300 }) {
     const dir = path.join(scratch, stage);
     mkdirSync(dir, { recursive: true });
-    const state = { service: { provider: { stage, region: 'us-east-1' }, functions: Object.fromEntries(Object.keys(functions).map((name) => [name, {}])) } };
+    const state = { service: { service: 'session-api', provider: { stage, region: 'us-east-1' }, custom: { settings: { signingKeyParameter: `/session-api/${stage}/signing-key`, runInVpc: false } }, functions: Object.fromEntries(Object.keys(functions).map((name) => [name, {}])) } };
     writeFileSync(path.join(dir, 'serverless-state.json'), JSON.stringify(state));
     for (const [name, bytes] of Object.entries(functions)) writeFileSync(path.join(dir, `${name}.zip`), Buffer.alloc(bytes));
     return dir;
@@ -58,7 +58,7 @@ describe('deploy scripts: package and deploy', () => {
     const [command, ...rest] = text.split('\n');
     assert.equal(command, `Would run (in final/): serverless package --stage prod --region us-east-1 --package ${path.join(FINAL_DIR, 'dist', 'prod')}`);
     assert.equal(rest.length, 1);
-    assert.match(rest[0] ?? '', /^Would record commit [0-9a-f]{8}( with uncommitted changes)? in the package\.$/);
+    assert.match(rest[0] ?? '', /^Would record commit [0-9a-f]{8}( with uncommitted changes)? and the app final\/ in the package\.$/);
   });
 
   it('npm run package refuses to empty a folder that holds no package', async () => {
@@ -97,12 +97,18 @@ describe('deploy scripts: package and deploy', () => {
     assert.match(text, new RegExp(`Would run \\(in final/\\): serverless deploy --stage dev --region us-east-1 --package ${dir}$`));
   });
 
-  it('npm run deploy checks the package before anything else', () => {
+  it('npm run deploy checks the package before anything else, and says the command that fixes each mismatch', () => {
     const dir = fakePackage('test');
-    assert.throws(() => checkPackage(path.join(scratch, 'none'), { stage: 'test', region: 'us-east-1' }), /No package in .*npm run package -- --stage test/);
-    assert.throws(() => checkPackage(dir, { stage: 'prod', region: 'us-east-1' }), /packaged for stage test in us-east-1, not prod/);
-    assert.throws(() => checkPackage(dir, { stage: 'test', region: 'eu-west-1' }), /not test in eu-west-1/);
-    assert.throws(() => checkPackage(dir, { stage: 'test', region: 'us-east-1', functionName: 'getUser' }), /no function "getUser". Its functions: ping, createUser/);
-    assert.doesNotThrow(() => checkPackage(dir, { stage: 'test', region: 'us-east-1', functionName: 'createUser' }));
+    /** @param {Partial<Parameters<typeof checkPackage>[1]>} given */
+    const expected = (given) => ({ stage: 'test', region: 'us-east-1', regionSource: /** @type {const} */ ('the default'), name: undefined, deployment: 'session-api', ...given });
+    assert.throws(() => checkPackage(path.join(scratch, 'none'), expected({})), /No package in .*npm run package -- --stage test$/);
+    assert.throws(() => checkPackage(dir, expected({ stage: 'prod' })), /packaged for stage test in us-east-1, not prod: package prod with npm run package -- --stage prod$/);
+    assert.throws(() => checkPackage(dir, expected({ region: 'eu-west-1', regionSource: 'AWS_REGION' })),
+      /The package in .* was built for us-east-1, and this deploy goes to eu-west-1 \(AWS_REGION\)\. Package it for eu-west-1: npm run package -- --stage test --region eu-west-1$/);
+    assert.throws(() => checkPackage(dir, expected({ name: 'ada', deployment: 'session-api-ada' })), /built for the deployment session-api, not session-api-ada: package it with npm run package -- --stage test --name ada$/);
+    assert.throws(() => checkPackage(dir, expected({ functionName: 'getUser' })), /no function "getUser". Its functions: ping, createUser/);
+    assert.equal(checkPackage(dir, expected({ functionName: 'createUser' })).deployment, 'session-api');
+    // No region given anywhere: the package's.
+    assert.equal(checkPackage(dir, expected({ region: 'eu-west-1' })).region, 'us-east-1');
   });
 });

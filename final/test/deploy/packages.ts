@@ -3,6 +3,7 @@
  * by `npm run package` itself (app-package, scripts/deploy/package.mjs), into a temporary folder. Without AWS credentials: the environment is stripped of them, and the
  * credential files point at nothing, so packaging fails if it ever needs an AWS call.
  */
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -34,6 +35,7 @@ export interface Resource {
 }
 export interface Template {
   Resources: Record<string, Resource>;
+  Conditions?: Record<string, Json>;
   Parameters?: Record<string, unknown>;
   Outputs?: Record<string, unknown>;
 }
@@ -123,4 +125,36 @@ export function lambdaFunctions(template: Template): Map<string, Resource> {
     byName.set(name.charAt(0).toLowerCase() + name.slice(1), resource);
   }
   return byName;
+}
+
+/**
+ * The template as CloudFormation will create it in this stage: each condition evaluated (the
+ * stage's settings make them comparisons of two fixed texts), a resource whose condition is
+ * false left out, each Fn::If replaced by the branch it takes, and AWS::NoValue removed.
+ */
+export function asCreated(template: Template): Template {
+  const conditions = new Map<string, boolean>();
+  for (const [name, condition] of Object.entries(template.Conditions ?? {})) {
+    const [left, right] = condition['Fn::Equals'] ?? [];
+    assert.ok(typeof left === 'string' && typeof right === 'string', `condition ${name} is not Fn::Equals of two texts: ${JSON.stringify(condition)}`);
+    conditions.set(name, left === right);
+  }
+  const holds = (name: string): boolean => {
+    const value = conditions.get(name);
+    assert.ok(value !== undefined, `no condition ${name}`);
+    return value;
+  };
+  const NO_VALUE = Symbol('AWS::NoValue');
+  const resolve = (value: Json): Json => {
+    if (Array.isArray(value)) return value.map(resolve).filter((item) => item !== NO_VALUE);
+    if (value === null || typeof value !== 'object') return value;
+    if (value.Ref === 'AWS::NoValue') return NO_VALUE;
+    if ('Fn::If' in value) {
+      const [name, whenTrue, whenFalse] = value['Fn::If'];
+      return resolve(holds(name) ? whenTrue : whenFalse);
+    }
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, resolve(inner)]).filter(([, inner]) => inner !== NO_VALUE));
+  };
+  const resources = Object.entries(template.Resources).filter(([, resource]) => resource.Condition === undefined || holds(resource.Condition));
+  return { ...template, Resources: Object.fromEntries(resources.map(([id, resource]) => [id, resolve(resource)])) };
 }

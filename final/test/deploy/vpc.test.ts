@@ -1,12 +1,15 @@
 /**
  * The optional VPC: infra/vpc.yml (the network stack) and how serverless.yml uses it. Only a
- * stage with runInVpc: true (prod) runs in it, importing the ids the VPC stack exports.
+ * stage with runInVpc: true (prod) runs in it, importing the ids the VPC stack exports. Its
+ * claim, "a compromised dependency cannot send data out", rests on three things checked here: no
+ * route out but the endpoints, a security group that opens HTTPS to the endpoints only, and
+ * endpoint policies that let through only this deployment's calls on its own tables and key.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { APP_DIR, lambdaFunctions, STAGES, usePackages, type Resource, type Template } from './packages';
+import { APP_DIR, asCreated, lambdaFunctions, STAGES, usePackages, type Json, type Resource, type Template } from './packages';
 
 const vpc = YAML.parse(readFileSync(path.join(APP_DIR, 'infra', 'vpc.yml'), 'utf8')) as Template & {
   Parameters: Record<string, { Default: string }>;
@@ -45,14 +48,74 @@ describe('deploy: VPC (infra/vpc.yml)', () => {
     for (const [id, subnet] of ofType('AWS::EC2::Subnet').filter(([subnetId]) => subnetId.startsWith('Public'))) assert.equal(subnet.Condition, 'WithNatGateways', id);
   });
 
-  it('lets the functions open HTTPS connections only, and nothing connect to them', () => {
+  it('lets the functions open HTTPS connections to the two endpoints only, and nothing connect to them', () => {
     const group = vpc.Resources['FunctionSecurityGroup']?.Properties ?? {};
     assert.equal(group['SecurityGroupIngress'], undefined);
-    assert.deepEqual(group['SecurityGroupEgress'].map((rule: Record<string, unknown>) => [rule['IpProtocol'], rule['FromPort'], rule['ToPort']]), [['tcp', 443, 443]]);
+    assert.deepEqual(group['SecurityGroupEgress'], [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, DestinationPrefixListId: { Ref: 'DynamoDbPrefixList' }, Description: 'HTTPS to DynamoDB' }]);
+    const egress = ofType('AWS::EC2::SecurityGroupEgress');
+    assert.deepEqual(egress.map(([id, rule]) => [id, rule.Condition, rule.Properties?.['GroupId'], rule.Properties?.['FromPort'], rule.Properties?.['ToPort']]), [
+      ['FunctionsToSsmEndpoint', 'WithoutNatGateways', { Ref: 'FunctionSecurityGroup' }, 443, 443],
+      ['FunctionsToNatGateways', 'WithNatGateways', { Ref: 'FunctionSecurityGroup' }, 443, 443],
+    ]);
+    assert.deepEqual(vpc.Resources['FunctionsToSsmEndpoint']?.Properties?.['DestinationSecurityGroupId'], { Ref: 'SsmEndpointSecurityGroup' });
+    // 0.0.0.0/0 only through NAT gateways, which exist only when asked for.
+    const anywhere = Object.entries(vpc.Resources).filter(([, resource]) => JSON.stringify(resource).includes('0.0.0.0/0'));
+    for (const [id, resource] of anywhere) assert.equal(resource.Condition, 'WithNatGateways', id);
+  });
+
+  it('routes the private subnets nowhere but the VPC and DynamoDB, unless NAT gateways are asked for', () => {
+    for (const [id, route] of ofType('AWS::EC2::Route')) assert.equal(route.Condition, 'WithNatGateways', id);
+    const [[, endpoint] = []] = ofType('AWS::EC2::VPCEndpoint').filter(([, e]) => e.Properties?.['VpcEndpointType'] === 'Gateway');
+    assert.ok(endpoint);
+  });
+
+  it('lets through each endpoint only calls on this deployment\'s tables and key, from this account', () => {
+    const policy = (id: string) => vpc.Resources[id]?.Properties?.['PolicyDocument'].Statement;
+    const account = { StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } } };
+    assert.deepEqual(policy('DynamoDbEndpoint'), [
+      {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/${Service}-${Stage}-*' },
+        Condition: account,
+      },
+    ]);
+    assert.deepEqual(policy('SsmEndpoint'), [
+      {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'ssm:GetParameter',
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/${Service}/${Stage}/*' },
+        Condition: account,
+      },
+    ]);
   });
 
   describe('in the service', function () {
     const packages = usePackages();
+
+    it('prod: the endpoints let through every call the functions make, and their tables and key are under the endpoints\' names', () => {
+      const prod = asCreated(packages.prod.template);
+      const tableActions = new Set<string>();
+      const parameters = new Set<string>();
+      for (const [, role] of Object.entries(prod.Resources).filter(([, resource]) => resource.Type === 'AWS::IAM::Role')) {
+        for (const policy of role.Properties?.['Policies'] as { PolicyDocument: { Statement: { Action: string | string[]; Resource: Json }[] } }[]) {
+          for (const statement of policy.PolicyDocument.Statement) {
+            const actions = [statement.Action].flat();
+            if (actions.some((action) => action.startsWith('dynamodb:'))) actions.forEach((action) => tableActions.add(action));
+            if (actions.includes('ssm:GetParameter')) parameters.add(statement.Resource['Fn::Sub']);
+          }
+        }
+      }
+      const endpointActions = vpc.Resources['DynamoDbEndpoint']?.Properties?.['PolicyDocument'].Statement[0].Action;
+      assert.deepEqual([...tableActions].sort(), [...endpointActions].sort());
+      const service = packages.prod.state.service.provider['stackTags'].project;
+      for (const [, table] of Object.entries(prod.Resources).filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table')) {
+        assert.ok(String(table.Properties?.['TableName']).startsWith(`${service}-prod-`), table.Properties?.['TableName']);
+      }
+      assert.deepEqual([...parameters], [`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/${service}/prod/signing-key`]);
+    });
 
     for (const stage of STAGES) {
       it(`${stage}: the functions run ${stage === 'prod' ? 'in the VPC, on ids the VPC stack exports' : 'outside any VPC'}`, () => {

@@ -30,11 +30,13 @@ export function requireCaller(event: Pick<APIGatewayProxyEvent, 'headers' | 'req
     // Only reachable if the route was deployed without the authorizer: refuse, never guess.
     throw new Problem('invalid_token', 'Send a valid access token as "Authorization: Bearer <token>".');
   }
+  // #region step:client-ids
   // The authorizer's result is cached per token on AWS, so the client header is compared here,
   // on every request, rather than in the authorizer.
   const clientId = header(event, CLIENT_ID_HEADER);
   if (clientId !== undefined && clientId !== parsed.data.clientId) {
     throw new Problem('invalid_client', `The ${CLIENT_ID_HEADER} header does not match the client the token was issued to.`);
   }
+  // #endregion step:client-ids
   return parsed.data;
 }

@@ -91,6 +91,9 @@ export function verifyToken(key: KeyObject, token: string, options: VerifyOption
   if (firstAudience === undefined) throw new InvalidTokenError('no audience is accepted');
   let verified: jwt.Jwt;
   try {
+    // #region step:verify-token
+    // #start: const notWrittenYet = (): never => { throw new Error('Step "verify-token" is not written yet (chapter 4, "Verify tokens")'); };
+    // #start: verified = notWrittenYet();
     verified = jwt.verify(token, key, {
       algorithms: [ALGORITHM],
       issuer: options.issuer,
@@ -102,6 +105,7 @@ export function verifyToken(key: KeyObject, token: string, options: VerifyOption
       // The header too, for the header rule below.
       complete: true,
     });
+    // #endregion step:verify-token
   } catch (error) {
     // jsonwebtoken's reason ('invalid signature', 'jwt expired', ...); anything it throws means
     // the token could not be verified.

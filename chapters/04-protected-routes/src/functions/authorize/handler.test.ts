@@ -37,6 +37,7 @@ async function refusal(promise: Promise<APIGatewayAuthorizerResult>): Promise<vo
 
 describe('authorizer (authorize)', () => {
   // #region allow-test
+  // #region step:allow-test
   it('allows the whole API for a valid token of an active session, with the caller as context', async () => {
     const { handler, findActiveSession } = load();
     const result = await handler(authorizerEvent(`Bearer ${signToken(testKey, access)}`), context);
@@ -49,6 +50,7 @@ describe('authorizer (authorize)', () => {
     });
     sinon.assert.calledOnceWithMatch(findActiveSession, 'session-1', sinon.match.number);
   });
+  // #endregion step:allow-test
   // #endregion allow-test
 
   it('makes a policy that also covers the other methods (the policy is cached per token)', () => {

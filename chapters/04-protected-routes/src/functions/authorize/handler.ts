@@ -67,6 +67,8 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent, context: 
   if (token === undefined) throw unauthorized('no bearer token');
   if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) return denied(event.methodArn, 'not a JWT');
 
+  // #region step:authorize
+  // #start: throw
   const key = await signingKey();
   let claims;
   try {
@@ -92,4 +94,5 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent, context: 
       sessionExpiresAt: session.expiresAt,
     }),
   };
+  // #endregion step:authorize
 }

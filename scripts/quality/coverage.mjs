@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Unit and integration tests of an app under nyc, failing under the thresholds of its
- * .nycrc.json (90% lines, branches, functions, statements):
+ * .nycrc.yml (90% lines, branches, functions, statements):
  *
  *   app-coverage [--function NAME] [--junit FILE]
  *

@@ -66,6 +66,9 @@ async function localSigningKey(dbPath) {
   }
 }
 
+/** Whether the process that started this stack rebuilds it (LOCAL_STACK_CONTROL=ipc, with an IPC channel). */
+const controlled = () => process.env['LOCAL_STACK_CONTROL'] === 'ipc' && typeof process.send === 'function';
+
 export default class LocalStackPlugin {
   /** @type {import('./dynamodb.mjs').RunningDynamoDB | undefined} */
   #dynamodb;
@@ -111,6 +114,29 @@ export default class LocalStackPlugin {
     const service = this.#serverless.service;
     service.custom = service.custom ?? {};
     service.custom.esbuild = { sourcemap: 'linked', ...service.custom.esbuild };
+    // Rebuilt when the process that started the stack says so (`workshop watch`), not on its own
+    // file watcher: so that process knows when the new code is in place.
+    if (controlled()) service.custom.esbuild.watch = { ...service.custom.esbuild.watch, pattern: [] };
+  }
+
+  /**
+   * Answers the process that started the stack, over the IPC channel it opened (LOCAL_STACK_CONTROL=ipc):
+   * `{ type: 'rebuild', id }` bundles every function again and has serverless-offline load the new
+   * bundles, then answers `{ type: 'rebuilt', id, error? }`.
+   */
+  #listenForRebuilds() {
+    if (!controlled()) return;
+    process.on('message', async (/** @type {any} */ message) => {
+      if (message?.type !== 'rebuild') return;
+      try {
+        const esbuild = this.#serverless.pluginManager.plugins.find((/** @type {any} */ plugin) => plugin.constructor?.name === 'EsbuildServerlessPlugin');
+        await esbuild?.bundle();
+        await this.#serverless.pluginManager.spawn('offline:functionsUpdated');
+        process.send?.({ type: 'rebuilt', id: message.id });
+      } catch (error) {
+        process.send?.({ type: 'rebuilt', id: message.id, error: error instanceof Error ? error.message : String(error) });
+      }
+    });
   }
 
   async #start() {
@@ -200,6 +226,7 @@ export default class LocalStackPlugin {
   }
 
   #printWelcome() {
+    this.#listenForRebuilds();
     const origin = `http://localhost:${this.#port}`;
     const base = `${origin}/${this.#serverless.service.provider.stage}`;
     const clientId = firstClientId(this.#serverless.service.custom?.settings?.clients);

@@ -9,7 +9,7 @@
  *   await stack.stop();
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +24,7 @@ const START_TIMEOUT_MS = 90_000;
  * @property {Buffer} signingKey     the key the stack generated for this run
  * @property {() => string} logs     everything the stack printed so far
  * @property {() => Promise<void>} stop
+ * @property {() => Promise<void>} rebuild  bundle the functions again and load the new bundles (a stack started with `control`)
  */
 
 /** @param {import('node:child_process').ChildProcess} child */
@@ -40,20 +41,23 @@ function stopProcess(child) {
 }
 
 /**
- * @param {{ serviceDir: string, environment?: Record<string, string> }} options
- *   serviceDir: the app folder (where serverless.yml is); environment: more variables for it
+ * @param {{ serviceDir: string, environment?: Record<string, string>, logFile?: string, control?: boolean }} options
+ *   serviceDir: the app folder (where serverless.yml is); environment: more variables for it;
+ *   logFile: also append what it prints to this file, as it comes (for another process to read);
+ *   control: rebuild only when told to (rebuild()), instead of on every change of a file
  * @returns {Promise<LocalStack>}
  */
-export async function startLocalStack({ serviceDir, environment = {} }) {
+export async function startLocalStack({ serviceDir, environment = {}, logFile, control = false }) {
   const port = await freePort();
   // Data on disk in a temporary folder: that is where the stack keeps its generated signing key.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'local-stack-'));
   const serverless = createRequire(path.join(path.resolve(serviceDir), 'package.json')).resolve('serverless/bin/serverless.js');
   const child = spawn(process.execPath, [serverless, 'offline', 'start', '--stage', 'local'], {
     cwd: serviceDir,
-    env: { ...process.env, PORT: String(port), LOCAL_DB_PATH: dataDir, ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PORT: String(port), LOCAL_DB_PATH: dataDir, ...environment, ...(control ? { LOCAL_STACK_CONTROL: 'ipc' } : {}) },
+    stdio: control ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
+  let rebuilds = 0;
   let output = '';
   // Once the ready line is found, later output is only recorded, not searched again.
   let found = false;
@@ -64,6 +68,7 @@ export async function startLocalStack({ serviceDir, environment = {} }) {
     /** @param {Buffer} chunk */
     const onData = (chunk) => {
       output += chunk.toString('utf8');
+      if (logFile) appendFileSync(logFile, chunk);
       if (found) return;
       const line = output.split('\n').find((candidate) => candidate.includes(marker));
       if (line) {
@@ -92,6 +97,20 @@ export async function startLocalStack({ serviceDir, environment = {} }) {
     baseUrl: printedUrl.replace('localhost', '127.0.0.1'),
     signingKey: Buffer.from(readFileSync(path.join(dataDir, 'signing-key'), 'utf8').trim(), 'base64'),
     logs: () => output,
+    rebuild: () =>
+      new Promise((resolve, reject) => {
+        if (!control) return reject(new Error('this stack was not started with control: it rebuilds on its own'));
+        const id = (rebuilds += 1);
+        /** @param {any} message */
+        const onMessage = (message) => {
+          if (message?.type !== 'rebuilt' || message.id !== id) return;
+          child.off('message', onMessage);
+          if (message.error) reject(new Error(message.error));
+          else resolve(undefined);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'rebuild', id });
+      }),
     stop: async () => {
       await stopProcess(child);
       rmSync(dataDir, { recursive: true, force: true });

@@ -24,7 +24,15 @@ function budget(only = []) {
   console.log('lines to write per chapter (non-blank lines of its steps), against 3 per planned minute:');
   for (const chapter of loadChapters()) {
     if (chapter.minutes === 0 || (only.length > 0 && !only.includes(chapter.number))) continue;
-    const { total, steps } = linesToWrite(chapter);
+    let counted;
+    try {
+      counted = linesToWrite(chapter);
+    } catch (error) {
+      over += 1;
+      console.log(`✖ chapter ${chapter.number}: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    const { total, steps } = counted;
     const allowed = chapter.minutes * LINES_PER_MINUTE;
     const fits = total <= allowed;
     if (!fits) over += 1;

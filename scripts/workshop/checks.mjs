@@ -26,12 +26,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ListTablesCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { startDynamoDB } from '@session-api/local-stack/dynamodb.mjs';
 import { LOCAL_FUNCTION_TIMEOUT } from '@session-api/local-stack/index.mjs';
-import { startLocalStack } from '@session-api/local-stack/start.mjs';
 import { readServiceResources, readServiceRoutes } from '@session-api/local-stack/service-resources.mjs';
 import YAML from 'yaml';
 import { functionErrors, missingTable, serviceProblems } from './causes.mjs';
+import { startCheckStack } from './check-stack.mjs';
 import { readApp, scratchApp } from './workspace.mjs';
 
 /**
@@ -119,27 +118,39 @@ async function startApi() {
     };
     return { baseUrl: remote.replace(/\/+$/, ''), remote: true, logs: localOnly('the logs'), signingKey: localOnly('the signing key'), scan: localOnly('the database') };
   }
-  // Our own DynamoDB, handed to the stack, so that checks can look into the tables.
-  const dynamodb = await startDynamoDB();
+  // A stack that `workshop watch` keeps running for the workspace: used as it is, never stopped here.
+  const warm = process.env['WORKSHOP_STACK'];
+  if (warm) {
+    /** @type {import('./check-stack.mjs').StackAddress} */
+    const address = JSON.parse(warm);
+    const tables = tableReader(address.dynamodbEndpoint);
+    stopRunning = async () => tables.close();
+    return { baseUrl: address.baseUrl, remote: false, logs: () => readFileSync(address.logFile, 'utf8'), signingKey: () => Buffer.from(address.signingKey, 'base64'), scan: tables.scan };
+  }
   let stack;
   try {
-    stack = await startLocalStack({ serviceDir: target(), environment: { DYNAMODB_ENDPOINT: dynamodb.endpoint } });
+    stack = await startCheckStack(target());
   } catch (error) {
-    await dynamodb.close();
     const output = error instanceof Error ? error.message : String(error);
     throw new Error(`npm start failed, so nothing could be called. The last lines it printed:\n${output.split('\n').slice(-15).join('\n')}`, { cause: error });
   }
-  const client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const tables = tableReader(stack.dynamodbEndpoint);
   stopRunning = async () => {
-    client.destroy();
+    tables.close();
     await stack.stop();
-    await dynamodb.close();
   };
+  return { baseUrl: stack.baseUrl, remote: false, logs: stack.logs, signingKey: () => stack.signingKey, scan: tables.scan };
+}
+
+/**
+ * Reads a table of the stack's database, whatever stage prefix its name has.
+ * @param {string} endpoint
+ */
+function tableReader(endpoint) {
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   return {
-    baseUrl: stack.baseUrl,
-    remote: false,
-    logs: stack.logs,
-    signingKey: () => stack.signingKey,
+    close: () => client.destroy(),
+    /** @param {string} table @returns {Promise<Record<string, any>[]>} */
     scan: async (table) => {
       const { TableNames = [] } = await client.send(new ListTablesCommand({}));
       const name = TableNames.find((candidate) => candidate === table || candidate.endsWith(`-${table}`));

@@ -51,6 +51,13 @@ const COMMANDS = {
     positionals: 0,
     run: async (context, values) => (await import('./commands/verify.mjs')).verify(context, { chapter: str(values['chapter']), url: str(values['url']), target: str(values['target']) }),
   },
+  watch: {
+    usage: 'watch',
+    about: "check the chapter again on every save in workspace/, against a local stack that stays up (Ctrl-C stops)",
+    options: {},
+    positionals: 0,
+    run: async (context) => (await import('./commands/watch.mjs')).watch(context),
+  },
   hint: {
     usage: 'hint [STEP]',
     about: 'a hint for what verify found first (or for one step); again for the next level',

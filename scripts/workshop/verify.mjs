@@ -67,12 +67,13 @@ export async function stoppingCause(target) {
 
 /**
  * Runs the checks of `chapter` against the app in `target` (or the API at `url`).
- * @param {{ chapter: Chapter, target: string, url?: string, quiet?: boolean, env?: NodeJS.ProcessEnv, causes?: boolean, sections?: string[] }} options
+ * @param {{ chapter: Chapter, target: string, url?: string, quiet?: boolean, env?: NodeJS.ProcessEnv, causes?: boolean, sections?: string[], bail?: boolean }} options
  *   quiet: keep the output (returned) instead of printing it as it comes; causes: type-check and
- *   bundle the app first (not against a URL); sections: run only the checks these sections explain
+ *   bundle the app first (not against a URL); sections: run only the checks these sections
+ *   explain; bail: stop at the first check that fails (watch shows only that one)
  * @returns {Promise<Verification>}
  */
-export async function runChecks({ chapter, target, url, quiet = false, env = process.env, causes = url === undefined, sections }) {
+export async function runChecks({ chapter, target, url, quiet = false, env = process.env, causes = url === undefined, sections, bail = false }) {
   const files = checkFiles(chapter);
   if (files.length === 0) throw new Error(`chapters/${chapter.folder} has no checks (checks/*.check.ts)`);
   const started = Date.now();
@@ -95,6 +96,7 @@ export async function runChecks({ chapter, target, url, quiet = false, env = pro
       '--require', require.resolve('./hooks.cjs'),
       '--reporter', require.resolve('./reporter.cjs'),
       '--timeout', '90000',
+      ...(bail ? ['--bail'] : []),
       ...files,
     ];
     const child = spawn(process.execPath, args, {
@@ -209,16 +211,17 @@ export function stepsOf(chapter, section) {
 /**
  * What stopped the checks, as the learner reads it.
  * @param {Cause} cause
+ * @param {string} [again] what to do once it is fixed
  * @returns {string[]}
  */
-export function causeLines(cause) {
+export function causeLines(cause, again = 'verify again') {
   const shown = cause.errors.slice(0, MAX_TYPE_ERRORS).map((error) => `  ${sourceLine(error)}`);
   const more = cause.errors.length > MAX_TYPE_ERRORS ? [`  … and ${cause.errors.length - MAX_TYPE_ERRORS} more: npm --prefix workspace run typecheck lists them all.`] : [];
   if (cause.kind === 'types') {
     const count = cause.errors.length === 1 ? 'TypeScript finds 1 error' : `TypeScript finds ${cause.errors.length} errors`;
-    return [`Your code does not compile: ${count}${cause.errors.length > MAX_TYPE_ERRORS ? `; the first ${MAX_TYPE_ERRORS}` : ''}:`, ...shown, ...more, '', 'No check ran: fix these first (the first one often causes the others), then verify again.'];
+    return [`Your code does not compile: ${count}${cause.errors.length > MAX_TYPE_ERRORS ? `; the first ${MAX_TYPE_ERRORS}` : ''}:`, ...shown, ...more, '', `No check ran: fix these first (the first one often causes the others), then ${again}.`];
   }
-  return [`A function cannot be built (esbuild bundles each one, as the local stack and a deploy do):`, ...shown, '', 'No check ran: fix this first, then verify again.'];
+  return [`A function cannot be built (esbuild bundles each one, as the local stack and a deploy do):`, ...shown, '', `No check ran: fix this first, then ${again}.`];
 }
 
 /**
@@ -226,12 +229,13 @@ export function causeLines(cause) {
  * @param {Chapter} chapter
  * @param {{ step: string, file: string, line: number }[]} unwritten
  */
-function unwrittenLines(chapter, unwritten) {
+export function unwrittenLines(chapter, unwritten) {
   const lines = ['Steps still to write (their ✍ placeholders are in your files):'];
-  const seen = new Set();
-  for (const place of unwritten) {
-    if (seen.has(place.step)) continue;
-    seen.add(place.step);
+  // In the order the chapter's page shows them; a step of several parts once, at its first.
+  const order = (/** @type {string} */ name) => chapter.steps.findIndex((step) => step.name === name);
+  const firsts = new Map();
+  for (const place of unwritten) if (!firsts.has(place.step)) firsts.set(place.step, place);
+  for (const place of [...firsts.values()].sort((a, b) => order(a.step) - order(b.step))) {
     const step = chapter.steps.find((candidate) => candidate.name === place.step);
     lines.push(`- "${place.step}" in ${place.file}:${place.line}${step ? `: ${step.does} (see "${step.section}")` : ''}`);
   }

@@ -90,7 +90,7 @@ export function whatToVerify(context, options) {
  * @param {string | undefined} url
  * @returns {string[]} what to tell the learner
  */
-function record(context, chapter, run, url) {
+export function record(context, chapter, run, url) {
   const progress = readProgress(context.place);
   if (!progress) return [];
   const now = context.now();

@@ -1,0 +1,53 @@
+// @ts-check
+/**
+ * The local stack the checks call: an app's `npm start` (serverless offline, as startLocalStack
+ * runs it) on an embedded DynamoDB of its own, so that checks can look into the tables and read
+ * what the functions logged. A verify starts one and stops it after the last check; `workshop
+ * watch` keeps one running for the workspace and hands its address to each run of the checks
+ * (WORKSHOP_STACK).
+ */
+import { startDynamoDB } from '@session-api/local-stack/dynamodb.mjs';
+import { startLocalStack } from '@session-api/local-stack/start.mjs';
+
+/**
+ * @typedef {object} CheckStack
+ * @property {string} baseUrl
+ * @property {string} dynamodbEndpoint
+ * @property {Buffer} signingKey
+ * @property {() => string} logs        everything the stack printed so far
+ * @property {() => Promise<void>} rebuild
+ * @property {() => Promise<void>} stop
+ */
+
+/**
+ * Where a running stack is, for a check run in another process.
+ * @typedef {{ baseUrl: string, dynamodbEndpoint: string, signingKey: string, logFile: string }} StackAddress
+ *   signingKey in base64; logFile: the file the stack's output is written to as it comes
+ */
+
+/**
+ * @param {string} appDir
+ * @param {{ logFile?: string, environment?: Record<string, string>, control?: boolean }} [options]
+ *   logFile: write what the stack prints there too; control: it rebuilds only on rebuild()
+ * @returns {Promise<CheckStack>}
+ */
+export async function startCheckStack(appDir, { logFile, environment = {}, control = false } = {}) {
+  const dynamodb = await startDynamoDB();
+  try {
+    const stack = await startLocalStack({ serviceDir: appDir, environment: { ...environment, DYNAMODB_ENDPOINT: dynamodb.endpoint }, control, ...(logFile ? { logFile } : {}) });
+    return {
+      baseUrl: stack.baseUrl,
+      dynamodbEndpoint: dynamodb.endpoint,
+      signingKey: stack.signingKey,
+      logs: stack.logs,
+      rebuild: stack.rebuild,
+      stop: async () => {
+        await stack.stop();
+        await dynamodb.close();
+      },
+    };
+  } catch (error) {
+    await dynamodb.close();
+    throw error;
+  }
+}

@@ -1,0 +1,221 @@
+// @ts-check
+/**
+ * `workshop watch`: the attendee's loop, as rustlings has it: write a step, save, and the verdict
+ * is there. The current chapter's checks run once, then again after every save in workspace/
+ * (saves close together make one run), against a local stack that stays up:
+ *
+ *   1. what changed is type-checked again (type-checker.mjs keeps the rest in memory) and the
+ *      functions bundled in memory (causes.mjs): code that does not compile stops there, with
+ *      TypeScript's or esbuild's words;
+ *   2. the stack bundles the functions again and loads the new bundles (told over its IPC
+ *      channel, so the checks never call the code of before the save); a change of serverless.yml
+ *      or of a stage's settings starts it again instead;
+ *   3. the checks run against it, up to the first that fails.
+ *
+ * The screen shows the last run only: the first failing check with its step, its section and the
+ * hint command, or that every check passes and what comes next. A save during a run starts a new
+ * run after it, and the run it interrupted is never shown. Each run is recorded as a verify is
+ * (`hint` reads it); passing the chapter moves workspace/ to the next chapter's start, as verify
+ * does, and watching goes on there. Ctrl-C stops the stack and everything it started.
+ */
+import { mkdtempSync, rmSync, watch as watchFolder } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildErrors } from './causes.mjs';
+import { NOT_APP_FILES } from './chapters.mjs';
+import { startCheckStack } from './check-stack.mjs';
+import { currentChapter } from './context.mjs';
+import { requireProgress } from './progress.mjs';
+import { typeChecker } from './type-checker.mjs';
+import { colours, command } from './ui.mjs';
+import { anchorOf, causeLines, runChecks, stepsOf, unwrittenLines } from './verify.mjs';
+import { requireWorkspace } from './workspace.mjs';
+
+/** Saves closer together than this make one run (an editor writes a file in several steps). */
+export const DEBOUNCE_MS = 120;
+
+/** Changes that need the stack started again: its routes, tables and settings. */
+const RESTARTS_STACK = /^(?:serverless\.ya?ml|config\/|infra\/|package\.json$)/;
+
+/** Files an editor writes beside the one saved, which are not the app. */
+const EDITOR_FILES = /(?:~|\.swp|\.swx|\.tmp|^4913)$|(?:^|\/)\.#/;
+
+/**
+ * Whether a changed path (relative to the workspace) is part of the app.
+ * @param {string} relative
+ */
+export function isAppChange(relative) {
+  const first = relative.split('/')[0] ?? '';
+  if (NOT_APP_FILES.includes(first) || /^\.serverless-|\.tsbuildinfo$/.test(first)) return false;
+  return !EDITOR_FILES.test(relative);
+}
+
+/**
+ * @typedef {object} Verdict  what one run found, as the screen shows it
+ * @property {number} chapter
+ * @property {'cause' | 'failed' | 'passed'} kind
+ * @property {string} text           the screen's text for it
+ * @property {number} seconds        from the save (or the start) to the verdict
+ */
+
+/**
+ * Watches the workspace until `stop()`.
+ * @param {import('./context.mjs').Context} context
+ * @param {{ onVerdict?: (verdict: Verdict) => void, onRunning?: (why: string) => void }} [events]
+ */
+export async function startWatching(context, { onVerdict = () => undefined, onRunning = () => undefined } = {}) {
+  const { place } = context;
+  requireWorkspace(place);
+  let chapter = currentChapter(context, requireProgress(place));
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'workshop-watch-'));
+  const logFile = path.join(scratch, 'stack.log');
+  const types = typeChecker(place.workspace);
+
+  /** @type {import('./check-stack.mjs').CheckStack | undefined} */
+  let stack;
+  const startStack = async () => {
+    await stack?.stop();
+    stack = undefined;
+    stack = await startCheckStack(place.workspace, { logFile, control: true });
+  };
+
+  /** What changed since the last run (relative paths), and when the first of it was saved. */
+  let pending = new Set(['(start)']);
+  let savedAt = Date.now();
+  let running = false;
+  let stopped = false;
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  /** @type {Promise<void>} */
+  let current = Promise.resolve();
+
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (!running) current = runLoop();
+    }, DEBOUNCE_MS);
+  };
+
+  const watcher = watchFolder(place.workspace, { recursive: true }, (_event, name) => {
+    const relative = String(name ?? '').split(path.sep).join('/');
+    if (!relative || !isAppChange(relative)) return;
+    if (pending.size === 0) savedAt = Date.now();
+    pending.add(relative);
+    schedule();
+  });
+
+  /** What a passed chapter said, shown above the next chapter's first verdict. */
+  let done = '';
+
+  /** Runs until no save is left unchecked; shows only the verdict of the last run. */
+  const runLoop = async () => {
+    running = true;
+    try {
+      while (pending.size > 0 && !stopped) {
+        const changed = pending;
+        const from = savedAt;
+        pending = new Set();
+        onRunning([...changed].filter((file) => file !== '(start)').join(', '));
+        const verdict = await runOnce(changed, from);
+        if (!verdict || stopped) continue;
+        if (verdict.kind === 'passed') {
+          // Not stale whatever came after: the chapter is done, and the next one starts now.
+          done = verdict.text;
+          onVerdict(verdict);
+          continue;
+        }
+        // A save during the run: its verdict would be stale, so the next run's is shown instead.
+        if (pending.size > 0) continue;
+        // The first verdict of a chapter just begun keeps the news of the one just done above it.
+        const begun = changed.has('(start)') && done !== '';
+        onVerdict(begun ? { ...verdict, text: `${done}\n\n${verdict.text}` } : verdict);
+        if (!changed.has('(start)')) done = '';
+      }
+    } finally {
+      running = false;
+    }
+  };
+
+  /**
+   * @param {Set<string>} changed @param {number} from
+   * @returns {Promise<Verdict | undefined>}
+   */
+  const runOnce = async (changed, from) => {
+    const seconds = () => (Date.now() - from) / 1000;
+    const typeErrors = types.check();
+    if (pending.size > 0) return undefined;
+    const cause = typeErrors.length > 0 ? { kind: /** @type {const} */ ('types'), errors: typeErrors } : await buildCause();
+    if (cause) {
+      const run = { status: 1, results: [], output: '', seconds: seconds(), cause, notes: [], unwritten: [] };
+      const { record } = await import('./commands/verify.mjs');
+      record(context, chapter, run, undefined);
+      return { chapter: chapter.number, kind: 'cause', text: [...causeLines(cause, 'save'), '', `Stuck? ${command('hint')}`].join('\n'), seconds: seconds() };
+    }
+    try {
+      if (!stack || [...changed].some((file) => RESTARTS_STACK.test(file))) await startStack();
+      else await stack.rebuild();
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error)).split('\n').slice(-12).join('\n');
+      return { chapter: chapter.number, kind: 'cause', text: `The local stack does not start:\n${reason}`, seconds: seconds() };
+    }
+    if (pending.size > 0) return undefined;
+    const address = { baseUrl: stack?.baseUrl, dynamodbEndpoint: stack?.dynamodbEndpoint, signingKey: stack?.signingKey.toString('base64'), logFile };
+    const run = await runChecks({ chapter, target: place.workspace, quiet: true, causes: false, bail: true, env: { ...process.env, WORKSHOP_STACK: JSON.stringify(address) } });
+    if (pending.size > 0) return undefined;
+    const { record } = await import('./commands/verify.mjs');
+    const before = chapter;
+    const said = record(context, before, run, undefined);
+    const failed = run.results.find((result) => result.state === 'failed');
+    if (failed || run.results.length === 0) {
+      return { chapter: before.number, kind: 'failed', text: firstFailure(before, run, failed), seconds: seconds() };
+    }
+    const passedText = [colours.green(`✔ Every check of chapter ${before.number} passes (${run.results.length} of ${run.results.length}).`), ...said].join('\n');
+    const next = currentChapter(context, requireProgress(place));
+    if (next.number !== before.number) {
+      // On to the next chapter: its start is in workspace/ now (the saves of goto's files come
+      // too), checked from scratch on a stack started again.
+      chapter = next;
+      pending.add('(start)');
+      pending.add('serverless.yml');
+    }
+    return { chapter: before.number, kind: 'passed', text: passedText, seconds: seconds() };
+  };
+
+  const buildCause = async () => {
+    const errors = await buildErrors(place.workspace);
+    return errors.length > 0 ? { kind: /** @type {const} */ ('build'), errors } : undefined;
+  };
+
+  current = runLoop();
+
+  return {
+    /** The chapter being watched. */
+    chapter: () => chapter,
+    /** Stops watching, and the stack with everything it started. */
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      watcher.close();
+      await current.catch(() => undefined);
+      await stack?.stop();
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The screen's text for a run that found a failing check: that check only.
+ * @param {import('./chapters.mjs').Chapter} chapter
+ * @param {import('./verify.mjs').Verification} run
+ * @param {import('./verify.mjs').CheckResult | undefined} failed
+ */
+function firstFailure(chapter, run, failed) {
+  if (!failed) return `No check ran: the checks could not be loaded.\n${run.output.split('\n').slice(-10).join('\n')}`;
+  const passed = run.results.filter((result) => result.state === 'passed').length;
+  const lines = [colours.red(`✖ ${failed.title}`)];
+  for (const line of (failed.reason ?? '').split('\n')) lines.push(`  ${line}`);
+  if (failed.explained) lines.push(`  ${stepsOf(chapter, failed.explained)}See "${failed.explained}" in chapter ${chapter.number}: ${chapter.page}#${anchorOf(failed.explained)}`);
+  lines.push('', `${passed} check${passed === 1 ? '' : 's'} before it pass${passed === 1 ? 'es' : ''}. Stuck? ${command('hint')}`);
+  if (run.unwritten.length > 0) lines.push('', ...unwrittenLines(chapter, run.unwritten));
+  return lines.join('\n');
+}

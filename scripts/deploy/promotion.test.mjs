@@ -55,14 +55,15 @@ function makeRepository(dir, seed = 'workshop') {
  * `serverless package` as a stub: writes what the deploy reads (the state file with the compiled
  * template, the template itself, one zip).
  * @param {string[]} args
+ * @param {{ deployment?: string }} [options]  the deployment's name, which serverless.yml takes as its service
  */
-function fakeServerlessPackage(args) {
+function fakeServerlessPackage(args, { deployment = 'session-api' } = {}) {
   const out = /** @type {string} */ (args[args.indexOf('--package') + 1]);
   const stage = /** @type {string} */ (args[args.indexOf('--stage') + 1]);
   mkdirSync(out, { recursive: true });
   const template = { AWSTemplateFormatVersion: '2010-09-09', Resources: { PingLambdaFunction: { Type: 'AWS::Lambda::Function' } }, Outputs: { ServiceEndpoint: { Value: 'https://example.com' } } };
   const settings = { signingKeyParameter: `/session-api/${stage}/signing-key`, runInVpc: false };
-  const state = { service: { service: 'session-api', provider: { stage, region: 'us-east-1', compiledCloudFormationTemplate: template }, custom: { settings }, functions: { ping: {} } } };
+  const state = { service: { service: deployment, provider: { stage, region: 'us-east-1', compiledCloudFormationTemplate: template }, custom: { settings }, functions: { ping: {} } } };
   writeFileSync(path.join(out, 'serverless-state.json'), JSON.stringify(state, null, 2));
   writeFileSync(path.join(out, 'cloudformation-template-update-stack.json'), JSON.stringify(template, null, 2));
   writeFileSync(path.join(out, 'ping.zip'), Buffer.alloc(100));
@@ -125,15 +126,15 @@ describe('deploy scripts: safe promotion (package records its commit, deploy nev
   /**
    * `npm run package -- --stage test` of one commit of the repository (checked out first).
    * @param {string} commit
-   * @param {{ repoDir?: string, dirty?: boolean }} [options]
+   * @param {{ repoDir?: string, dirty?: boolean, name?: string }} [options]
    */
-  async function packageOf(commit, { repoDir = repo, dirty = false } = {}) {
+  async function packageOf(commit, { repoDir = repo, dirty = false, name = '' } = {}) {
     if (repoDir === repo) git(repo, 'checkout', '--quiet', '--detach', commit);
     const dirtyFile = path.join(repoDir, 'notes.txt');
     if (dirty) writeFileSync(dirtyFile, 'not committed\n');
     try {
       const out = path.join(scratch, 'packages', `${(counter += 1)}`);
-      const status = await packageStage(['--stage', 'test', '--out', out], { serverless: fakeServerlessPackage, repoDir, log: () => {} });
+      const status = await packageStage(['--stage', 'test', '--out', out, ...(name ? ['--name', name] : [])], { serverless: fakeServerlessPackage, repoDir, log: () => {} });
       assert.equal(status, 0);
       return out;
     } finally {
@@ -195,6 +196,16 @@ describe('deploy scripts: safe promotion (package records its commit, deploy nev
     assert.deepEqual(JSON.parse(readFileSync(path.join(dir, 'commit.json'), 'utf8')), { commit: null, uncommittedChanges: false, app: 'final' });
     const { service } = JSON.parse(readFileSync(path.join(dir, 'serverless-state.json'), 'utf8'));
     assert.deepEqual(Object.keys(service.provider.compiledCloudFormationTemplate.Outputs), ['ServiceEndpoint', 'AppFolder']);
+  });
+
+  it('compares with the stack of the package\'s own deployment: never backwards, per deployment', async () => {
+    const cloudFormation = stackRunning(await packageOf(commits.C, { name: 'ada' }));
+    const attempt = await deployTo(await packageOf(commits.A, { name: 'ada' }), cloudFormation);
+    await assertRefused(attempt, /^Refused: stack session-api-ada-test runs \w+, a newer commit/);
+    assert.deepEqual(/** @type {DescribeStacksCommand} */ (cloudFormation.send.firstCall.args[0]).input, { StackName: 'session-api-ada-test' });
+    // Another deployment's stack (session-api-test, here none) is none of its business.
+    const fresh = await deployTo(await packageOf(commits.A), stackRunning(null));
+    assert.equal(await fresh.run, 0);
   });
 
   it('REFUSES to deploy over a stack that runs another app\'s package (workspace/ and final/ under one name): says to name this one', async () => {

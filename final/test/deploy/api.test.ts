@@ -6,7 +6,7 @@
  * config/<stage>.yml.
  */
 import assert from 'node:assert/strict';
-import { lambdaFunctions, resourcesOfType, STAGES, usePackages, type Stage } from './packages';
+import { DEPLOYMENTS, lambdaFunctions, resourcesOfType, STAGES, usePackages, type Stage } from './packages';
 
 /** Every kind of answer API Gateway gives by itself, and the status it must give. */
 const GATEWAY_RESPONSES: Record<string, string | undefined> = {
@@ -122,7 +122,7 @@ describe('deploy: API Gateway and function settings', function () {
         const group = packages[stage].template.Resources['ApiAccessLogGroup'];
         assert.equal(group?.Type, 'AWS::Logs::LogGroup');
         // Not the name the Serverless Framework deletes after each deploy (/aws/api-gateway/<service>-<stage>).
-        assert.equal(group?.Properties?.['LogGroupName'], `/aws/api-gateway/session-api-${stage}/access`);
+        assert.equal(group?.Properties?.['LogGroupName'], `/aws/api-gateway/${DEPLOYMENTS[stage]}-${stage}/access`);
         // A line as API Gateway writes it: every $context value filled in, here with an awkward one.
         const line = JSON.parse(String(setting?.Format).replace(/\$context\.[A-Za-z.]+/g, 'a value, with: commas'));
         for (const field of ['requestId', 'functionRequestId', 'ip', 'method', 'path', 'status', 'latencyMs']) assert.ok(field in line, field);
@@ -157,10 +157,10 @@ describe('deploy: API Gateway and function settings', function () {
         }
       });
 
-      it('tags the stack (and so every resource) with the project and the stage', () => {
-        assert.deepEqual(packages[stage].state.service.provider['stackTags'], { project: 'session-api', stage });
+      it('tags the stack (and so every resource) with the deployment and the stage', () => {
+        assert.deepEqual(packages[stage].state.service.provider['stackTags'], { project: DEPLOYMENTS[stage], stage });
         for (const [name, fn] of lambdaFunctions(packages[stage].template)) {
-          assert.deepEqual(fn.Properties?.['Tags'], [{ Key: 'project', Value: 'session-api' }, { Key: 'stage', Value: stage }], name);
+          assert.deepEqual(fn.Properties?.['Tags'], [{ Key: 'project', Value: DEPLOYMENTS[stage] }, { Key: 'stage', Value: stage }], name);
         }
       });
     });

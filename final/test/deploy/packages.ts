@@ -12,6 +12,14 @@ import path from 'node:path';
 export const STAGES = ['dev', 'test', 'prod'] as const;
 export type Stage = (typeof STAGES)[number];
 
+/**
+ * The deployment each package is built for. The test stage is packaged as a named deployment
+ * (`npm run package -- --name room`, as an attendee of a room would), so that every test below
+ * holds for a named one too, and naming.test.ts can tell the name went everywhere.
+ */
+export const NAME = 'room';
+export const DEPLOYMENTS: Record<Stage, string> = { dev: 'session-api', test: `session-api-${NAME}`, prod: 'session-api' };
+
 /** The app's folder (final/, a chapter, your copy): where `npm run package` runs. */
 export const APP_DIR = path.resolve(__dirname, '../..');
 /** `npm run package` itself: the app-package command of @session-api/deploy. */
@@ -62,7 +70,8 @@ function environmentWithoutAws(): NodeJS.ProcessEnv {
 function packageStage(stage: Stage, root: string): Promise<Package> {
   const dir = path.join(root, stage);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PACKAGE_SCRIPT, '--stage', stage, '--out', dir], { cwd: APP_DIR, env: environmentWithoutAws() });
+    const named = DEPLOYMENTS[stage] === 'session-api' ? [] : ['--name', NAME];
+    const child = spawn(process.execPath, [PACKAGE_SCRIPT, '--stage', stage, ...named, '--out', dir], { cwd: APP_DIR, env: environmentWithoutAws() });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
 import YAML from 'yaml';
-import { lambdaFunctions, resourcesOfType, STAGES, usePackages } from './packages';
+import { DEPLOYMENTS, lambdaFunctions, resourcesOfType, STAGES, usePackages } from './packages';
 
 /** Every environment variable a function may have. A new one is added here, on purpose. */
 const ALLOWED_VARIABLES = [
@@ -62,15 +62,15 @@ describe('deploy: no secret in a template or an environment variable', function 
           const variables = fn.Properties?.['Environment'].Variables;
           for (const local of LOCAL_ONLY) assert.equal(variables[local], undefined, `${name} gets ${local}`);
           const readsKey = (await variablesReadBy(packages[stage].dir, name)).includes('SIGNING_KEY_PARAMETER');
-          assert.equal(variables.SIGNING_KEY_PARAMETER, readsKey ? `/session-api/${stage}/signing-key` : undefined, name);
+          assert.equal(variables.SIGNING_KEY_PARAMETER, readsKey ? `/${DEPLOYMENTS[stage]}/${stage}/signing-key` : undefined, name);
         }
       });
 
-      it(`names the SSM parameter /session-api/${stage}/signing-key, and holds no key`, () => {
+      it(`names the SSM parameter /${DEPLOYMENTS[stage]}/${stage}/signing-key, and holds no key`, () => {
         const everything = JSON.stringify(packages[stage].template) + JSON.stringify(packages[stage].state);
         // The local stack's key variable, and the ways CloudFormation could carry a secret value.
         assert.doesNotMatch(everything, /LOCAL_SIGNING_KEY|resolve:ssm-secure|resolve:secretsmanager|NoEcho/);
-        assert.match(everything, new RegExp(`/session-api/${stage}/signing-key`));
+        assert.match(everything, new RegExp(`/${DEPLOYMENTS[stage]}/${stage}/signing-key`));
         assert.deepEqual(resourcesOfType(packages[stage].template, 'AWS::SSM::Parameter'), []);
         assert.equal(packages[stage].template.Parameters, undefined);
       });

@@ -1,6 +1,6 @@
 /** The DynamoDB tables of every deployed stage, as the packaged templates define them. */
 import assert from 'node:assert/strict';
-import { resourcesOfType, STAGES, usePackages } from './packages';
+import { DEPLOYMENTS, resourcesOfType, STAGES, usePackages } from './packages';
 
 /** The TTL attribute of each table: the expiry the code writes (src/lib/sessions.ts, login-throttle.ts). */
 const TIME_TO_LIVE: Record<string, string | undefined> = {
@@ -24,7 +24,7 @@ describe('deploy: tables', function () {
           assert.equal(table['BillingMode'], 'PAY_PER_REQUEST');
           assert.deepEqual(table['PointInTimeRecoverySpecification'], { PointInTimeRecoveryEnabled: true });
           assert.deepEqual(table['TimeToLiveSpecification'], ttlAttribute ? { AttributeName: ttlAttribute, Enabled: true } : undefined);
-          assert.equal(table['TableName'], `session-api-${stage}-${id.replace(/Table$/, '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`);
+          assert.equal(table['TableName'], `${DEPLOYMENTS[stage]}-${stage}-${id.replace(/Table$/, '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`);
         });
 
         const production = stage === 'prod';

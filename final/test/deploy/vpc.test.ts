@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { APP_DIR, asCreated, lambdaFunctions, STAGES, usePackages, type Json, type Resource, type Template } from './packages';
+import { APP_DIR, asCreated, DEPLOYMENTS, lambdaFunctions, STAGES, usePackages, type Json, type Resource, type Template } from './packages';
 
 const vpc = YAML.parse(readFileSync(path.join(APP_DIR, 'infra', 'vpc.yml'), 'utf8')) as Template & {
   Parameters: Record<string, { Default: string }>;
@@ -121,7 +121,7 @@ describe('deploy: VPC (infra/vpc.yml)', () => {
       it(`${stage}: the functions run ${stage === 'prod' ? 'in the VPC, on ids the VPC stack exports' : 'outside any VPC'}`, () => {
         const inVpc = packages[stage].state.service.custom.settings['runInVpc'] === true;
         assert.equal(inVpc, stage === 'prod', 'config/<stage>.yml runInVpc');
-        const exported = new Set(Object.values(vpc.Outputs).map((output) => output.Export.Name['Fn::Sub'].replace('${AWS::StackName}', `session-api-${stage}-vpc`)));
+        const exported = new Set(Object.values(vpc.Outputs).map((output) => output.Export.Name['Fn::Sub'].replace('${AWS::StackName}', `${DEPLOYMENTS[stage]}-${stage}-vpc`)));
         for (const [name, fn] of lambdaFunctions(packages[stage].template)) {
           const config = fn.Properties?.['VpcConfig'];
           if (!inVpc) {

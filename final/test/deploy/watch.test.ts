@@ -6,7 +6,7 @@
  * template.
  */
 import assert from 'node:assert/strict';
-import { lambdaFunctions, resourcesOfType, STAGES, usePackages, type Json, type Resource } from './packages';
+import { DEPLOYMENTS, lambdaFunctions, resourcesOfType, STAGES, usePackages, type Json, type Resource } from './packages';
 
 type Plugin = typeof import('../../infra/watch.mjs');
 
@@ -31,8 +31,8 @@ describe('deploy: what watches a stage (alarms, topic)', function () {
 
       it('alarms on the API, on each function and on each table, and on nothing else', () => {
         const template = packages[stage].template;
-        const prefix = `session-api-${stage}`;
-        const api = `ApiName=${stage}-session-api Stage=${stage}`;
+        const prefix = `${DEPLOYMENTS[stage]}-${stage}`;
+        const api = `ApiName=${stage}-${DEPLOYMENTS[stage]} Stage=${stage}`;
         const expected = new Map<string, string[]>([
           [`${prefix}-api-5xx-rate`, [`AWS/ApiGateway 5XXError Average ${api}`]],
           [`${prefix}-api-p99-latency`, [`AWS/ApiGateway Latency p99 ${api}`]],
@@ -69,7 +69,7 @@ describe('deploy: what watches a stage (alarms, topic)', function () {
       it('sends every alarm, and its end, to the stage\'s topic', () => {
         const [[topicId, topic] = []] = resourcesOfType(packages[stage].template, 'AWS::SNS::Topic');
         assert.equal(topicId, 'AlarmTopic');
-        assert.equal(topic?.Properties?.['TopicName'], `session-api-${stage}-alarms`);
+        assert.equal(topic?.Properties?.['TopicName'], `${DEPLOYMENTS[stage]}-${stage}-alarms`);
         for (const [id, alarm] of alarms()) {
           assert.deepEqual(alarm.Properties?.['AlarmActions'], [{ Ref: 'AlarmTopic' }], id);
           assert.deepEqual(alarm.Properties?.['OKActions'], [{ Ref: 'AlarmTopic' }], id);

@@ -23,9 +23,9 @@ describe('Chapter 5: refresh and log out', () => {
     {
       explained: 'Rotate the refresh token',
       hints: [
-        'A refresh token is used once: each refresh hands out a new pair and the old refresh token stops working.',
-        'refreshSession (src/functions/refreshSession/handler.ts) verifies the refresh token, signs a new pair (issueTokens) and calls rotateRefreshToken in src/lib/sessions.ts, which swaps the stored hash in one conditional write.',
-        'ConditionExpression: \'refreshTokenHash = :presented AND userId = :userId AND clientId = :clientId AND expiresAt > :now AND attribute_not_exists(revokedAt)\'',
+        'A refresh token is used once: each refresh hands out a new pair and the old refresh token stops working, because the session now holds the hash of the new one.',
+        'refreshSession (src/functions/refreshSession/handler.ts), after verifying the refresh token, signs a new pair with issueTokens and calls rotateRefreshToken (src/lib/sessions.ts), which SETs refreshTokenHash = :next in one UpdateCommand whose condition is that the presented hash is still the current one.',
+        'UpdateExpression: \'SET refreshTokenHash = :next, rotatedAt = :now\', ConditionExpression: \'refreshTokenHash = :presented AND userId = :userId AND clientId = :clientId AND expiresAt > :now AND attribute_not_exists(revokedAt)\'',
       ],
     },
     async () => {
@@ -46,7 +46,7 @@ describe('Chapter 5: refresh and log out', () => {
       explained: 'Reuse ends the session',
       hints: [
         'A rotated refresh token that comes back means two parties hold copies; you cannot tell the thief from the user, so the session ends for both.',
-        'When rotateRefreshToken\'s condition fails, revokeIfReused sets revokedAt on the session; findActiveSession (the authorizer) and the rotation then refuse it.',
+        'When rotateRefreshToken\'s condition fails, it calls revokeIfReused (src/lib/sessions.ts), whose UpdateCommand sets revokedAt on the session; findActiveSession (the authorizer) and the rotation then refuse it.',
         'UpdateExpression: \'SET revokedAt = :now, revokedReason = :reason\', ConditionExpression: \'attribute_exists(sessionId) AND refreshTokenHash <> :presented AND refreshTokenHash <> :next AND attribute_not_exists(revokedAt)\'',
       ],
     },
@@ -89,7 +89,7 @@ describe('Chapter 5: refresh and log out', () => {
       explained: 'Log out',
       hints: [
         'Log-out ends the session; the authorizer reads the session on every request (no cache), so its access tokens stop working at once.',
-        'deleteSession (src/functions/deleteSession/handler.ts) calls revokeSession(caller.sessionId, now) from src/lib/sessions.ts; serverless.yml binds it to DELETE /session behind the authorizer.',
+        'deleteSession (src/functions/deleteSession/handler.ts) reads the caller with requireCaller(event) and calls revokeSession(caller.sessionId, nowInSeconds()); revokeSession (src/lib/sessions.ts) SETs revokedAt with one UpdateCommand.',
         'UpdateExpression: \'SET revokedAt = if_not_exists(revokedAt, :now), revokedReason = if_not_exists(revokedReason, :reason)\', ConditionExpression: \'attribute_exists(sessionId)\'',
       ],
     },
@@ -110,8 +110,8 @@ describe('Chapter 5: refresh and log out', () => {
       explained: 'Bound to the client',
       hints: [
         'A refresh token\'s aud is the client that logged in: another client application presenting it is refused, and nothing changes.',
-        'refreshSession verifies the token with audiences: [clientId], the client of this request (requireClient).',
-        'claims = verifyToken(key, presented, { use: \'refresh\', issuer: tokenIssuer(), audiences: [clientId] });',
+        'refreshSession verifies the token with audiences: [clientId], the client of this request (requireClient), before anything is written; rotateRefreshToken\'s condition compares the session\'s clientId too.',
+        'claims = verifyToken(key, presented, { use: \'refresh\', issuer: tokenIssuer(), audiences: [clientId] }); and the session your step rotates is { sessionId: claims.sid, userId: claims.sub, clientId, expiresAt: claims.exp }.',
       ],
     },
     async () => {
@@ -122,13 +122,34 @@ describe('Chapter 5: refresh and log out', () => {
   );
 
   check(
-    'refreshSession has unit tests, and they pass',
+    'PUT /session is bound without the authorizer, DELETE /session behind it',
     {
-      explained: 'Test the handlers',
+      explained: 'Bind the routes',
       hints: [
-        'Test what the handler decides, with the session storage replaced by a stub: no database.',
-        'In src/functions/refreshSession/handler.test.ts, load the handler with proxyquire, signingKeyStub() and a stub of rotateRefreshToken; sign test tokens with signToken(testKey, ...).',
-        'sinon.assert.calledOnceWithMatch(rotateRefreshToken, { sessionId: \'session-1\', presentedHash: hashRefreshToken(presented), nextHash: hashRefreshToken(body.refresh_token) });',
+        'PUT /session\'s credential is the refresh token in its body, which the handler verifies; DELETE /session needs an access token, like GET /session. Restart serve after a change to serverless.yml.',
+        'In serverless.yml, under `functions:`, add refreshSession (src/functions/refreshSession/handler.handler) on PUT session, and deleteSession (src/functions/deleteSession/handler.handler) on DELETE session with `authorizer: *bearerAuthorizer`.',
+        '- http: { path: session, method: put } for refreshSession; - http: { path: session, method: delete, authorizer: *bearerAuthorizer } for deleteSession',
+      ],
+    },
+    async () => {
+      const put = await call('PUT', '/session', { json: {}, clientId: true });
+      put.request = 'PUT /session without a refresh token';
+      expectProblem(put, 400, 'invalid_request', { ...ROUTE_MISSING, 401: 'the route is behind the authorizer, but its credential is the refresh token of its body: bind it without one' });
+      const loggedOut = await call('DELETE', '/session');
+      loggedOut.request = 'DELETE /session without a token';
+      expectProblem(loggedOut, 401, 'invalid_token', ROUTE_MISSING);
+      assert.equal(loggedOut.headers['www-authenticate'], 'Bearer realm="session-api"', 'DELETE /session without a token: the 401 must say WWW-Authenticate: Bearer realm="session-api" (API Gateway\'s UNAUTHORIZED response, which only a route behind the authorizer gets)');
+    },
+  );
+
+  check(
+    'refreshSession\'s unit tests pass',
+    {
+      explained: 'Rotate the refresh token',
+      hints: [
+        'The unit tests (given) call refreshSession with the session storage replaced by a stub: run `npm --prefix workspace run test:unit` to see which one fails.',
+        'The rotation test expects one call of rotateRefreshToken with the token\'s session, user and client, the presented token\'s hash and the new refresh token\'s hash, and the new pair as the answer.',
+        'await rotateRefreshToken({ ...session, presentedHash: hashRefreshToken(presented), nextHash: tokens.refreshTokenHash, now }); return { status: 200, body: tokens.body };',
       ],
       timeoutMs: 60_000,
     },
@@ -136,13 +157,13 @@ describe('Chapter 5: refresh and log out', () => {
   );
 
   check(
-    'deleteSession has unit tests, and they pass',
+    'deleteSession\'s unit tests pass',
     {
-      explained: 'Test the handlers',
+      explained: 'Log out',
       hints: [
-        'Test that log-out revokes the caller\'s own session, and nothing for a caller of another client.',
-        'In src/functions/deleteSession/handler.test.ts, load the handler with proxyquire and a stub of revokeSession; pass the caller as apiEvent({ authorizer: caller }).',
-        'sinon.assert.calledOnceWithMatch(revokeSession, \'session-1\', sinon.match.number);',
+        'The unit tests (given) call deleteSession with revokeSession replaced by a stub: log-out revokes the caller\'s own session, and nothing for a caller of another client.',
+        'deleteSession reads the caller with requireCaller(event) first (it refuses an X-Client-Id of another client), then calls revokeSession(caller.sessionId, nowInSeconds()) and answers 204.',
+        'const caller = requireCaller(event); await revokeSession(caller.sessionId, nowInSeconds()); return { status: 204 };',
       ],
       timeoutMs: 60_000,
     },

@@ -85,6 +85,7 @@ export interface Rotation {
  */
 export async function rotateRefreshToken(rotation: Rotation): Promise<void> {
   try {
+    // #region step:rotate
     await db().send(
       new UpdateCommand({
         TableName: sessionsTable(),
@@ -101,6 +102,7 @@ export async function rotateRefreshToken(rotation: Rotation): Promise<void> {
         },
       }),
     );
+    // #endregion step:rotate
   } catch (error) {
     if (!isConditionalCheckFailed(error)) throw error;
     // The SDK retries a call that timed out; if the first try was written after all, the
@@ -125,6 +127,7 @@ async function currentRefreshTokenHash(sessionId: string): Promise<string | unde
  */
 async function revokeIfReused(rotation: Rotation): Promise<void> {
   try {
+    // #region step:reuse
     await db().send(
       new UpdateCommand({
         TableName: sessionsTable(),
@@ -136,6 +139,7 @@ async function revokeIfReused(rotation: Rotation): Promise<void> {
         ExpressionAttributeValues: { ':now': rotation.now, ':presented': rotation.presentedHash, ':next': rotation.nextHash, ':reason': 'refresh_token_reused' },
       }),
     );
+    // #endregion step:reuse
   } catch (error) {
     // Nothing to revoke: the session is gone, already revoked, or the token is current but the
     // session expired. Either way the refresh is refused.
@@ -147,6 +151,7 @@ async function revokeIfReused(rotation: Rotation): Promise<void> {
 // #region revoke-session
 /** Log-out: afterwards the session's access and refresh tokens are refused. */
 export async function revokeSession(sessionId: string, now: number): Promise<void> {
+  // #region step:log-out.2
   await db().send(
     new UpdateCommand({
       TableName: sessionsTable(),
@@ -156,5 +161,6 @@ export async function revokeSession(sessionId: string, now: number): Promise<voi
       ExpressionAttributeValues: { ':now': now, ':reason': 'logged_out' },
     }),
   );
+  // #endregion step:log-out.2
 }
 // #endregion revoke-session

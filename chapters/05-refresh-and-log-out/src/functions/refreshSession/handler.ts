@@ -27,6 +27,8 @@ export const handler = httpHandler(async (event) => {
     throw invalidRefreshToken();
   }
 
+  // #region step:refresh
+  // #start: throw
   const now = nowInSeconds();
   const session = { sessionId: claims.sid, userId: claims.sub, clientId, expiresAt: claims.exp };
   const tokens = issueTokens(key, session, now);
@@ -38,4 +40,5 @@ export const handler = httpHandler(async (event) => {
   });
   logger.info('session refreshed', { userId: claims.sub, sessionId: claims.sid });
   return { status: 200, body: tokens.body };
+  // #endregion step:refresh
 });

@@ -14,7 +14,9 @@ const Mocha = require('mocha');
 const { EVENT_RUN_END, EVENT_TEST_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING } = Mocha.Runner.constants;
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const SLOW_MS = 700;
-const colour = (/** @type {number} */ code) => (/** @type {string} */ text) => (process.stdout.isTTY && !process.env['NO_COLOR'] ? `\u001b[${code}m${text}\u001b[0m` : text);
+/** A terminal reads this output, directly or through verify (which says so with WORKSHOP_TTY). */
+const terminal = process.stdout.isTTY || process.env['WORKSHOP_TTY'] === '1';
+const colour = (/** @type {number} */ code) => (/** @type {string} */ text) => (terminal && !process.env['NO_COLOR'] ? `\u001b[${code}m${text}\u001b[0m` : text);
 const [green, red, dim, bold] = [colour(32), colour(31), colour(2), colour(1)];
 
 /**
@@ -75,7 +77,7 @@ class WorkshopReporter {
 
     runner.on(EVENT_TEST_BEGIN, (test) => {
       started = Date.now();
-      if (!process.stdout.isTTY) return;
+      if (!terminal) return;
       let frame = 0;
       spinner = setInterval(() => {
         if (Date.now() - started < SLOW_MS) return;

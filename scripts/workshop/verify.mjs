@@ -79,10 +79,10 @@ export async function runChecks({ chapter, target, url, quiet = false, env = pro
   const started = Date.now();
   const unwritten = url === undefined ? placeholdersInApp(target, appFiles(target, { chapter: false })).map(({ step, file, line }) => ({ step, file, line })) : [];
   const notes = url === undefined ? serviceProblems(target) : [];
-  if (causes) {
-    const cause = await stoppingCause(target);
-    if (cause) return { status: 1, results: [], output: '', seconds: (Date.now() - started) / 1000, cause, notes, unwritten };
-  }
+  // The type check and the bundling run beside the checks, whose output waits for them: a cause
+  // found stops the checks (their results could be right for the wrong reason) and is all that
+  // is shown; none found, and the output so far is shown and goes on as it comes.
+  const cause = causes ? stoppingCause(target) : Promise.resolve(undefined);
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'workshop-verify-'));
   const resultsFile = path.join(scratch, 'results.json');
   try {
@@ -106,15 +106,43 @@ export async function runChecks({ chapter, target, url, quiet = false, env = pro
         WORKSHOP_TARGET: path.resolve(target),
         WORKSHOP_RESULTS: resultsFile,
         WORKSHOP_CHAPTER_TITLE: verifyHeader(chapter, url ?? path.resolve(target)),
+        // The reporter writes to a pipe, shown in this terminal: it may draw its spinner.
+        ...(!quiet && process.stdout.isTTY ? { WORKSHOP_TTY: '1' } : {}),
         ...(url ? { WORKSHOP_URL: url } : {}),
         ...(sections ? { WORKSHOP_SECTIONS: JSON.stringify(sections) } : {}),
       },
-      stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: stopping it stops the local stack it started too.
+      detached: true,
     });
     let output = '';
-    child.stdout?.on('data', (chunk) => (output += chunk));
-    child.stderr?.on('data', (chunk) => (output += chunk));
-    const status = await new Promise((resolve) => child.once('close', (code) => resolve(code ?? 1)));
+    let shown = 0;
+    let showing = false;
+    const show = () => {
+      if (!showing || quiet) return;
+      process.stdout.write(output.slice(shown));
+      shown = output.length;
+    };
+    const collect = (/** @type {Buffer} */ chunk) => {
+      output += chunk;
+      show();
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    const closed = new Promise((resolve) => child.once('close', (code) => resolve(code ?? 1)));
+    const found = await cause;
+    if (found) {
+      try {
+        process.kill(-(child.pid ?? 0), 'SIGTERM');
+      } catch {
+        // it has ended already
+      }
+      await closed;
+      return { status: 1, results: [], output: '', seconds: (Date.now() - started) / 1000, cause: found, notes, unwritten };
+    }
+    showing = true;
+    show();
+    const status = await closed;
     /** @type {CheckResult[]} */
     const results = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : [];
     if (results.length === 0 && !quiet) console.error('No check ran: the checks could not be loaded (see above).');
@@ -196,6 +224,23 @@ export function summary(chapter, { results, cause, notes = [], unwritten = [] },
   }
   if (hintCommand) lines.push('', `Stuck? \`${hintCommand}\` gives a hint for the first one.`);
   return lines.join('\n');
+}
+
+/**
+ * Each step of the chapter as a run found it: failed while its placeholder is still in the app
+ * or a check of its section failed (or nothing could run), passed when the checks of its section
+ * that ran passed, skipped when none of them ran.
+ * @param {Chapter} chapter
+ * @param {Pick<Verification, 'results' | 'unwritten'> & Partial<Pick<Verification, 'cause'>>} run
+ * @returns {{ name: string, state: 'passed' | 'failed' | 'skipped' }[]}
+ */
+export function stepStates(chapter, run) {
+  return chapter.steps.map((step) => {
+    const checks = run.results.filter((result) => result.explained === step.section);
+    const unwritten = run.unwritten.some((place) => place.step === step.name);
+    if (unwritten || run.cause || checks.some((result) => result.state === 'failed')) return { name: step.name, state: 'failed' };
+    return { name: step.name, state: checks.some((result) => result.state === 'passed') ? 'passed' : 'skipped' };
+  });
 }
 
 /**

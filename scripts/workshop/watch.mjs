@@ -28,7 +28,8 @@ import { currentChapter } from './context.mjs';
 import { requireProgress } from './progress.mjs';
 import { typeChecker } from './type-checker.mjs';
 import { colours, command } from './ui.mjs';
-import { anchorOf, causeLines, runChecks, stepsOf, unwrittenLines } from './verify.mjs';
+import { anchorOf, causeLines, runChecks, stepStates, stepsOf, unwrittenLines } from './verify.mjs';
+import { reportToRoom } from '@session-api/room/client';
 import { requireWorkspace } from './workspace.mjs';
 
 /** Saves closer together than this make one run (an editor writes a file in several steps). */
@@ -119,17 +120,18 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
         const verdict = await runOnce(changed, from);
         if (!verdict || stopped) continue;
         if (verdict.kind === 'passed') {
-          // Not stale whatever came after: the chapter is done, and the next one starts now.
+          // Not stale whatever came after: the chapter is done, and the next one starts now. Its
+          // files were just written: their saves arrive first, to make one run with them.
           done = verdict.text;
           onVerdict(verdict);
+          await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_MS * 3));
           continue;
         }
         // A save during the run: its verdict would be stale, so the next run's is shown instead.
         if (pending.size > 0) continue;
         // The first verdict of a chapter just begun keeps the news of the one just done above it.
-        const begun = changed.has('(start)') && done !== '';
-        onVerdict(begun ? { ...verdict, text: `${done}\n\n${verdict.text}` } : verdict);
-        if (!changed.has('(start)')) done = '';
+        onVerdict(done ? { ...verdict, text: `${done}\n\n${verdict.text}` } : verdict);
+        done = '';
       }
     } finally {
       running = false;
@@ -149,6 +151,7 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
       const run = { status: 1, results: [], output: '', seconds: seconds(), cause, notes: [], unwritten: [] };
       const { record } = await import('./commands/verify.mjs');
       record(context, chapter, run, undefined);
+      await reportToRoom(context, { type: 'verify', checked: chapter.number, results: [], steps: stepStates(chapter, run), seconds: run.seconds });
       return { chapter: chapter.number, kind: 'cause', text: [...causeLines(cause, 'save'), '', `Stuck? ${command('hint')}`].join('\n'), seconds: seconds() };
     }
     try {
@@ -165,6 +168,7 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
     const { record } = await import('./commands/verify.mjs');
     const before = chapter;
     const said = record(context, before, run, undefined);
+    await reportToRoom(context, { type: 'verify', checked: before.number, results: run.results, steps: stepStates(before, run), seconds: run.seconds });
     const failed = run.results.find((result) => result.state === 'failed');
     if (failed || run.results.length === 0) {
       return { chapter: before.number, kind: 'failed', text: firstFailure(before, run, failed), seconds: seconds() };

@@ -66,7 +66,8 @@ export async function hint(context, { step: stepName } = {}) {
     return 0;
   }
   const written = (await checksOf(chapter)).find((candidate) => candidate.title === target.title);
-  const steps = chapter.steps.filter((candidate) => candidate.section === target.explained).map((candidate) => `"${candidate.name}"`);
+  const own = chapter.steps.filter((candidate) => candidate.section === target.explained);
+  const steps = own.map((candidate) => `"${candidate.name}"`);
   const where = target.explained ? ` The chapter explains it in "${target.explained}" (${chapter.page}#${anchorOf(target.explained)}).` : '';
   return showHints(context, progress, {
     key: `${chapter.number}/${target.title}`,
@@ -74,6 +75,7 @@ export async function hint(context, { step: stepName } = {}) {
     reason: target.reason,
     hints: written?.hints ?? [],
     explained: where,
+    step: step?.name ?? own[0]?.name,
   });
 }
 
@@ -81,13 +83,13 @@ export async function hint(context, { step: stepName } = {}) {
  * Shows one more level of a list of hints than last time, and remembers how many were shown.
  * @param {import('../context.mjs').Context} context
  * @param {import('../progress.mjs').Progress} progress
- * @param {{ key: string, heading: string, reason: string | undefined, hints: string[], explained: string }} what
+ * @param {{ key: string, heading: string, reason: string | undefined, hints: string[], explained: string, step?: string | undefined }} what
  */
-function showHints(context, progress, { key, heading, reason, hints, explained }) {
+function showHints(context, progress, { key, heading, reason, hints, explained, step }) {
   const shown = Math.min((progress.hintsShown[key] ?? 0) + 1, Math.max(hints.length, 1));
   progress.hintsShown[key] = shown;
   writeProgress(context.place, progress);
-  void reportToRoom(context, { type: 'hint', check: key.slice(key.indexOf('/') + 1), level: shown });
+  void reportToRoom(context, { type: 'hint', check: key.slice(key.indexOf('/') + 1), level: shown, ...(step ? { step } : {}) });
 
   context.print(colours.bold(`✖ ${heading}`));
   if (reason) context.print(colours.dim(`  ${reason.split('\n')[0]}`));

@@ -21,7 +21,7 @@ import { reportToRoom } from '@session-api/room/client';
 import { chapterNamed, currentChapter, nextAfter } from '../context.mjs';
 import { chapterRecord, moveTo, readProgress, requireProgress, writeProgress } from '../progress.mjs';
 import { UsageError, command, duration } from '../ui.mjs';
-import { runChecks, summary } from '../verify.mjs';
+import { runChecks, stepStates, summary } from '../verify.mjs';
 import { requireWorkspace } from '../workspace.mjs';
 import { startVersion } from '../steps.mjs';
 import { aboutTheStart, putStart } from './goto.mjs';
@@ -142,7 +142,7 @@ export async function verify(context, options) {
   if (learner && (run.results.length > 0 || run.cause)) {
     const said = record(context, chapter, run, url);
     if (said.length > 0) context.print(`\n${said.join('\n')}`);
-    if (!url) await reportToRoom(context, { type: 'verify', checked: chapter.number, results: run.results, seconds: run.seconds });
+    if (!url) await reportToRoom(context, { type: 'verify', checked: chapter.number, results: run.results, steps: stepStates(chapter, run), seconds: run.seconds });
   }
   return run.status === 0 && ran > 0 && !run.cause ? 0 : 1;
 }

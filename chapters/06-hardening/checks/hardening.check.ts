@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { api, call, check, CLIENT_ID, expectProblem, expectStatus, newAccount, newEmail, newSession, PASSWORD, simultaneously, type Answer, warmUp } from '@session-api/workshop/checks';
+import { api, call, causeOf, check, CLIENT_ID, expectProblem, expectStatus, newAccount, newEmail, newSession, PASSWORD, simultaneously, type Answer, warmUp } from '@session-api/workshop/checks';
 
 /** The most failed log-ins per email and window (config/local.yml loginThrottle.maxFailures). */
 const MAX_FAILURES = 10;
@@ -71,9 +71,18 @@ describe('Chapter 6: hardening', () => {
         return () => logIn(email, wrongPassword());
       });
       const statuses = race.map((answer) => answer.status).join(', ');
-      const checked = race.filter((answer) => answer.status !== 429);
-      assert.ok(checked.length <= MAX_FAILURES, `${checked.length} of 20 simultaneous log-ins were not refused with 429 (${statuses}): count each attempt before its password is checked, in one conditional write`);
-      for (const answer of checked) expectProblem(answer, 401, 'invalid_credentials');
+      // A wrong password answers 401 once it was checked: those are the passwords checked.
+      const checked = race.filter((answer) => answer.status === 401);
+      assert.ok(checked.length <= MAX_FAILURES, `${checked.length} of 20 simultaneous log-ins had their password checked, not at most ${MAX_FAILURES} (${statuses}): count each attempt before its password is checked, in one conditional write`);
+      // A 503 or 504 is no answer about the race: the local database or function did not answer
+      // in time, which on a busy machine is not the code's doing; a 500 is the code's own error.
+      const unanswered = race.filter((answer) => answer.status === 503 || answer.status === 504);
+      const first = unanswered[0];
+      if (first) {
+        const cause = causeOf(first)?.text;
+        throw new Error(`${unanswered.length} of 20 simultaneous log-ins were not answered in time (${statuses}): the machine was too busy for the local stack, so they say nothing about your code. Run verify again when it is quieter.${cause ? `\n${cause}` : ''}`);
+      }
+      for (const answer of race.filter((candidate) => candidate.status !== 429)) expectProblem(answer, 401, 'invalid_credentials');
       for (const answer of race.filter((candidate) => candidate.status === 429)) expectThrottled(answer, 'of 20 at once');
     },
   );

@@ -8,6 +8,7 @@
  *   npm run bench -- --report  only print the table of results.json
  *   npm run bench -- --only room [--quick]   only the room's figures (--quick: 30 s of load
  *                              instead of 3 min), put in results.json in place of their last ones
+ *   npm run bench -- --only watch            only watch's and the cold verify's figures
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -23,6 +24,7 @@ import { measureSite } from './site';
 import { startBenchStack, startDynaliteProcess } from './stack';
 import { measureTokenCheck } from './token-check';
 import { measureVerify } from './verify';
+import { measureWatch } from './watch';
 
 const RESULTS = path.join(__dirname, 'results.json');
 // The SDK's notice that its 2027 releases need Node 22 is noise here (test/setup.ts says why).
@@ -74,6 +76,9 @@ async function measure(): Promise<Results> {
   progress('workshop verify: each chapter, against its checks run alone (several minutes)');
   figures.push(...(await measureVerify((message) => progress(`  ${message}`))));
 
+  progress('workshop watch: from a save to the verdict, and a cold verify, each chapter (several minutes)');
+  figures.push(...(await measureWatch((message) => progress(`  ${message}`))));
+
   progress('the room: 300 attendees reporting for 3 minutes, and its dashboard in Chromium');
   figures.push(...(await measureRoom((message) => progress(`  ${message}`))));
   return { date: new Date().toISOString(), machine: machine(), figures };
@@ -83,6 +88,13 @@ async function main(): Promise<void> {
   let results: Results;
   if (process.argv.includes('--report')) {
     results = JSON.parse(readFileSync(RESULTS, 'utf8')) as Results;
+  } else if (process.argv.includes('--only') && process.argv.includes('watch')) {
+    // watch's and the cold verify's figures alone, in place of their last ones.
+    const last = JSON.parse(readFileSync(RESULTS, 'utf8')) as Results;
+    const watch = await measureWatch((message) => progress(`  ${message}`));
+    const names = new Set(watch.map((row) => row.name));
+    results = { ...last, figures: [...last.figures.filter((row) => !names.has(row.name) && !/^(watch-|verify-cold-)/.test(row.name)), ...watch] };
+    writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   } else if (process.argv.includes('--only') && process.argv.includes('room')) {
     // The room's figures alone, in place of their last ones; the others stay as they were.
     const last = JSON.parse(readFileSync(RESULTS, 'utf8')) as Results;

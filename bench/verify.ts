@@ -13,6 +13,7 @@
  * adds about 0.3 s more, the same for every npm script).
  */
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Chapter } from '@session-api/workshop/chapters';
 import { figure, type Figure } from './figures';
@@ -47,9 +48,11 @@ function timed(what: string, command: string, args: string[], cwd: string, env: 
 function measureChapter(root: string, { number, dir }: Chapter, checks: string[]): { verify: number; floor: number } {
   timed(`goto ${number}`, process.execPath, [workshopBin, 'goto', String(number), '--yes'], root);
   timed(`solve ${number}`, process.execPath, [workshopBin, 'solve', '--yes'], root);
+  // Without a progress file nothing is recorded: a verify that passes would move the workspace
+  // on to the next chapter's start.
+  rmSync(path.join(root, '.workshop', 'progress.json'), { force: true });
   const mochaArgs = [mocha, '--no-config', '--no-package', '--require', registerTypescript, '--require', checksHooks, '--timeout', '90000', ...checks];
   const floor = (): number => timed(`mocha on chapter ${number}'s checks`, process.execPath, mochaArgs, dir, { WORKSHOP_TARGET: path.join(root, 'workspace') });
-  // --chapter: a verify that passes moves the learner on, and the second run must check the same chapter.
   const verify = (): number => timed(`workshop verify (chapter ${number})`, process.execPath, [workshopBin, 'verify', '--chapter', String(number)], root);
   const floors: number[] = [];
   const verifies: number[] = [];

@@ -62,9 +62,10 @@ export function isAppChange(relative) {
 /**
  * Watches the workspace until `stop()`.
  * @param {import('./context.mjs').Context} context
- * @param {{ onVerdict?: (verdict: Verdict) => void, onRunning?: (why: string) => void }} [events]
+ * @param {{ onVerdict?: (verdict: Verdict) => void, onRunning?: (why: string) => void, record?: boolean }} [events]
+ *   record: false for a measurement: no run is recorded, and a passing chapter does not move on
  */
-export async function startWatching(context, { onVerdict = () => undefined, onRunning = () => undefined } = {}) {
+export async function startWatching(context, { onVerdict = () => undefined, onRunning = () => undefined, record: recording = true } = {}) {
   const { place } = context;
   requireWorkspace(place);
   let chapter = currentChapter(context, requireProgress(place));
@@ -149,9 +150,11 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
     const cause = typeErrors.length > 0 ? { kind: /** @type {const} */ ('types'), errors: typeErrors } : await buildCause();
     if (cause) {
       const run = { status: 1, results: [], output: '', seconds: seconds(), cause, notes: [], unwritten: [] };
-      const { record } = await import('./commands/verify.mjs');
-      record(context, chapter, run, undefined);
-      await reportToRoom(context, { type: 'verify', checked: chapter.number, results: [], steps: stepStates(chapter, run), seconds: run.seconds });
+      if (recording) {
+        const { record } = await import('./commands/verify.mjs');
+        record(context, chapter, run, undefined);
+        await reportToRoom(context, { type: 'verify', checked: chapter.number, results: [], steps: stepStates(chapter, run), seconds: run.seconds });
+      }
       return { chapter: chapter.number, kind: 'cause', text: [...causeLines(cause, 'save'), '', `Stuck? ${command('hint')}`].join('\n'), seconds: seconds() };
     }
     try {
@@ -162,13 +165,12 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
       return { chapter: chapter.number, kind: 'cause', text: `The local stack does not start:\n${reason}`, seconds: seconds() };
     }
     if (pending.size > 0) return undefined;
-    const address = { baseUrl: stack?.baseUrl, dynamodbEndpoint: stack?.dynamodbEndpoint, signingKey: stack?.signingKey.toString('base64'), logFile };
-    const run = await runChecks({ chapter, target: place.workspace, quiet: true, causes: false, bail: true, env: { ...process.env, WORKSHOP_STACK: JSON.stringify(address) } });
+    const run = await runChecks({ chapter, target: place.workspace, quiet: true, causes: false, bail: true, env: { ...process.env, WORKSHOP_STACK: JSON.stringify(address()) } });
     if (pending.size > 0) return undefined;
     const { record } = await import('./commands/verify.mjs');
     const before = chapter;
-    const said = record(context, before, run, undefined);
-    await reportToRoom(context, { type: 'verify', checked: before.number, results: run.results, steps: stepStates(before, run), seconds: run.seconds });
+    const said = recording ? record(context, before, run, undefined) : [];
+    if (recording) await reportToRoom(context, { type: 'verify', checked: before.number, results: run.results, steps: stepStates(before, run), seconds: run.seconds });
     const failed = run.results.find((result) => result.state === 'failed');
     if (failed || run.results.length === 0) {
       return { chapter: before.number, kind: 'failed', text: firstFailure(before, run, failed), seconds: seconds() };
@@ -185,6 +187,12 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
     return { chapter: before.number, kind: 'passed', text: passedText, seconds: seconds() };
   };
 
+  /** Where the stack is, for a run of the checks in another process. @returns {import('./check-stack.mjs').StackAddress} */
+  const address = () => {
+    if (!stack) throw new Error('the stack is not running');
+    return { baseUrl: stack.baseUrl, dynamodbEndpoint: stack.dynamodbEndpoint, signingKey: stack.signingKey.toString('base64'), logFile };
+  };
+
   const buildCause = async () => {
     const errors = await buildErrors(place.workspace);
     return errors.length > 0 ? { kind: /** @type {const} */ ('build'), errors } : undefined;
@@ -195,6 +203,8 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
   return {
     /** The chapter being watched. */
     chapter: () => chapter,
+    /** Where its stack is (for a measurement that runs the same checks against it). */
+    address,
     /** Stops watching, and the stack with everything it started. */
     stop: async () => {
       stopped = true;

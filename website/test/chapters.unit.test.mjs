@@ -154,7 +154,9 @@ describe('chapter pages: the architecture', () => {
 describe('chapter pages: the build refuses a page that drifts from its chapter', () => {
   const chapter = /** @type {(typeof chapters)[number]} */ (chapters.find((candidate) => candidate.number === 1));
   const frontMatter = { slug: chapter.page, title: `Chapter 1: ${chapter.title}`, sidebar_label: `1. ${chapter.title}` };
-  const sections = chapter.sections.map((section) => `## ${section}\n\ntext\n`).join('\n');
+  /** Each section's heading, with the <Step /> of each step it shows. @param {typeof chapter} of */
+  const sectionsOf = (of) => of.sections.map((section) => `## ${section}\n\ntext\n${of.steps.filter((step) => step.section === section).map((step) => `\n<Step name="${step.name}" />\n`).join('')}`).join('\n');
+  const sections = sectionsOf(chapter);
   /** @param {string} page @param {Record<string, unknown>} [front] @param {string} [name] */
   const build = async (page, front = frontMatter, name = chapter.folder) =>
     String(
@@ -201,10 +203,23 @@ describe('chapter pages: the build refuses a page that drifts from its chapter',
     const chain = (/** @type {string} */ command) => `${sections}\n\`\`\`sh chain\ncd workspace\n${command}\n\`\`\`\n`;
     const nine = /** @type {(typeof chapters)[number]} */ (chapters.find((candidate) => candidate.number === 9));
     const front = { slug: nine.page, title: `Chapter 9: ${nine.title}`, sidebar_label: `9. ${nine.title}` };
-    const nineSections = nine.sections.map((section) => `## ${section}\n`).join('\n');
+    const nineSections = sectionsOf(nine);
     assert.ok(await build(`${nineSections}\n\`\`\`sh chain\nnpm run pipeline -- ping --until code-coverage --working-tree\n\`\`\`\n`, front, nine.folder));
     await assert.rejects(build(chain('npm run pipeline -- ping')), /no check of chapter 1 runs this command/);
     await assert.rejects(build(`${nineSections}\n\`\`\`sh chain\nnpm run pipeline -- createUser\n\`\`\`\n`, front, nine.folder), /no check of chapter 9 runs this command/);
+  });
+
+  it('shows every line of each step where its placeholder is, and fails on a step missing, shown twice, or under another section', async () => {
+    const output = await build(`${sections}\n<Placeholder step="answer-ping" />\n\n<GivenFiles />\n`);
+    assert.match(output, /"data-given-files": ""/);
+    assert.match(output, /✍ Step \\"answer-ping\\"/);
+    assert.match(output, /workspace\/src\/functions\/ping\/handler\.ts · step answer-ping/);
+    assert.match(output, /"step:bind-ping"/);
+    const without = sections.replace('<Step name="bind-ping" />', '');
+    await assert.rejects(build(without), /must show every step of chapter 1: add <Step name="bind-ping" \/> under "## Bind the route"/);
+    await assert.rejects(build(`${sections}\n<Step name="bind-ping" />\n`), /<Step name="bind-ping" \/> is on this page twice|must be under "## Bind the route"/);
+    await assert.rejects(build(`${without}\n<Step name="bind-ping" />\n`), /<Step name="bind-ping" \/> must be under "## Bind the route", the section chapter\.json names for it/);
+    await assert.rejects(build(`${sections}\n<Step name="no-such-step" />\n`), /chapter 1 has no such step/);
   });
 
   it('fails on a chapter part on a page that is no chapter\'s', async () => {

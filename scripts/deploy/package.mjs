@@ -2,7 +2,7 @@
 /**
  * Builds the deployment package of a stage, once per pipeline run:
  *
- *   npm run package -- --stage dev [--name NAME] [--out DIR] [--region us-east-1] [--record-budget] [--dry-run]
+ *   npm run package -- --stage dev [--name NAME] [--out DIR] [--region us-east-1] [--record-budget] [--record-facts] [--dry-run]
  *
  * = `serverless package --stage dev --package DIR`, for the deployment session-api, or
  * session-api-NAME with --name NAME (common.mjs): one zip per function (bundled, tree-shaken
@@ -19,11 +19,14 @@
  *
  * Afterwards it prints each function's zip size against the app's bundle-budget.json and fails if
  * one is over budget; --record-budget records the measured sizes as the new budget instead.
+ * --record-facts records what the stage's template holds in the app's template-facts.json
+ * (template-facts.mjs), the figures the website's pages state.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { compareWithBudget, kilobytes, LIMIT_FACTOR, readBudget, writeBudget, zipSizes } from './bundle-budget.mjs';
 import { packageDirectory, parseOptions, runServerless, UsageError } from './common.mjs';
+import { recordFacts, templateFacts } from './template-facts.mjs';
 import { currentApp, currentCommit, describeCommit, recordCommit, repositoryDirectory } from './promotion.mjs';
 
 /**
@@ -51,7 +54,7 @@ function clearOutputFolder(out) {
  * @param {Dependencies} [dependencies]
  */
 export async function main(argv, { log = console.log, serverless = runServerless, repoDir = repositoryDirectory() } = {}) {
-  const options = parseOptions(argv, { out: { type: 'string' }, 'record-budget': { type: 'boolean' } });
+  const options = parseOptions(argv, { out: { type: 'string' }, 'record-budget': { type: 'boolean' }, 'record-facts': { type: 'boolean' } });
   const out = packageDirectory(options.stage, options['out']);
   const args = ['package', '--stage', options.stage, '--region', options.region, '--package', out];
   const source = currentCommit(repoDir);
@@ -70,6 +73,10 @@ export async function main(argv, { log = console.log, serverless = runServerless
   recordCommit(out, source, app);
   log(`Recorded ${commitText} and the app ${app}/ in the package of ${deployment}-${options.stage}.`);
 
+  if (options['record-facts'] === true) {
+    recordFacts(options.stage, templateFacts(out));
+    log(`Recorded what the template of ${options.stage} holds in template-facts.json.`);
+  }
   const sizes = zipSizes(out);
   if (options['record-budget'] === true) {
     writeBudget(sizes, options.stage);

@@ -42,6 +42,15 @@ export const READY_LINE = 'Local stack ready';
  */
 export const LOCAL_FUNCTION_TIMEOUT = 29;
 
+/**
+ * The milliseconds a function waits for the embedded database to answer one call, locally. On
+ * AWS the app waits 800 ms (src/lib/dynamodb.ts says why); dynalite runs in the stack's own
+ * process on a laptop, where twenty functions at once and a build beside them can make it take
+ * seconds. Given to the functions as DYNAMODB_REQUEST_TIMEOUT_MS, when the stack starts its own
+ * database or is told to (a test of database faults gives its own endpoint, and keeps 800 ms).
+ */
+export const LOCAL_DATABASE_TIMEOUT_MS = 5000;
+
 // The AWS SDK warns on Node 20 that its releases after January 2027 will need Node 22. The
 // lockfile pins a release that runs on Node 20, so the warning asks for nothing a learner can do
 // today (the README recommends Node 22 or 24). Set here, it reaches the functions too:
@@ -157,10 +166,12 @@ export default class LocalStackPlugin {
     const where = givenEndpoint ? `at ${givenEndpoint}` : `dynalite, ${dbPath ? `on disk in ${dbPath}` : 'in memory'}`;
     this.#log.notice?.(`DynamoDB (${where}): ${tables.join(', ')}`);
 
+    const databaseTimeout = process.env['DYNAMODB_REQUEST_TIMEOUT_MS'] ?? (givenEndpoint ? undefined : String(LOCAL_DATABASE_TIMEOUT_MS));
     service.provider.environment = {
       ...service.provider.environment,
       DYNAMODB_ENDPOINT: endpoint,
       LOCAL_SIGNING_KEY: await localSigningKey(dbPath),
+      ...(databaseTimeout ? { DYNAMODB_REQUEST_TIMEOUT_MS: databaseTimeout } : {}),
     };
     // LOCAL_FUNCTION_TIMEOUT in the environment sets it exactly: for a test that must see a time-out.
     const chosen = Number(process.env['LOCAL_FUNCTION_TIMEOUT']) || undefined;

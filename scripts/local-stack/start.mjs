@@ -24,7 +24,7 @@ const START_TIMEOUT_MS = 90_000;
  * @property {Buffer} signingKey     the key the stack generated for this run
  * @property {() => string} logs     everything the stack printed so far
  * @property {() => Promise<void>} stop
- * @property {() => Promise<void>} rebuild  bundle the functions again and load the new bundles (a stack started with `control`)
+ * @property {() => Promise<void>} [rebuild]  bundle the functions again and load the new bundles (a stack started with `control`)
  */
 
 /** @param {import('node:child_process').ChildProcess} child */

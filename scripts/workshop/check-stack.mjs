@@ -7,6 +7,7 @@
  * (WORKSHOP_STACK).
  */
 import { startDynamoDB } from '@session-api/local-stack/dynamodb.mjs';
+import { LOCAL_DATABASE_TIMEOUT_MS } from '@session-api/local-stack/index.mjs';
 import { startLocalStack } from '@session-api/local-stack/start.mjs';
 
 /**
@@ -34,13 +35,15 @@ import { startLocalStack } from '@session-api/local-stack/start.mjs';
 export async function startCheckStack(appDir, { logFile, environment = {}, control = false } = {}) {
   const dynamodb = await startDynamoDB();
   try {
-    const stack = await startLocalStack({ serviceDir: appDir, environment: { ...environment, DYNAMODB_ENDPOINT: dynamodb.endpoint }, control, ...(logFile ? { logFile } : {}) });
+    // The checks' own database, which the stack is given: as patient with it as with its own.
+    const database = { DYNAMODB_ENDPOINT: dynamodb.endpoint, DYNAMODB_REQUEST_TIMEOUT_MS: String(LOCAL_DATABASE_TIMEOUT_MS) };
+    const stack = await startLocalStack({ serviceDir: appDir, environment: { ...environment, ...database }, control, ...(logFile ? { logFile } : {}) });
     return {
       baseUrl: stack.baseUrl,
       dynamodbEndpoint: dynamodb.endpoint,
       signingKey: stack.signingKey,
       logs: stack.logs,
-      rebuild: stack.rebuild,
+      rebuild: () => (stack.rebuild ? stack.rebuild() : Promise.reject(new Error('this stack rebuilds on its own'))),
       stop: async () => {
         await stack.stop();
         await dynamodb.close();

@@ -4,7 +4,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { optionalText, setting } from './config';
+import { optionalText, positiveInteger, setting } from './config';
 
 /**
  * Set only by the local stack and the tests: the embedded DynamoDB's URL. On AWS it is unset and
@@ -34,13 +34,22 @@ export const CONNECTION_TIMEOUT_MS = 500;
 export const REQUEST_TIMEOUT_MS = 800;
 export const MAX_ATTEMPTS = 2;
 
+/**
+ * The local stack's database is not DynamoDB: dynalite runs in the stack's own process, on a
+ * laptop whose two cores it shares with twenty functions at once, a build and a browser, and it
+ * can take seconds to answer there. So the local stack sets a longer request timeout (it is not
+ * set on AWS, where REQUEST_TIMEOUT_MS holds), so that a busy laptop never turns a correct
+ * function's answer into a 503.
+ */
+const requestTimeout = setting('DYNAMODB_REQUEST_TIMEOUT_MS', positiveInteger.optional());
+
 function createClient(): DynamoDBDocumentClient {
   const endpoint = localEndpoint();
   const client = new DynamoDBClient({
     maxAttempts: MAX_ATTEMPTS,
     requestHandler: {
       connectionTimeout: CONNECTION_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
+      requestTimeout: requestTimeout() ?? REQUEST_TIMEOUT_MS,
       // Without this the SDK only logs a warning when requestTimeout passes, and keeps waiting.
       throwOnRequestTimeout: true,
     },

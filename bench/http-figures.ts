@@ -14,6 +14,13 @@ import { request, type Answer, type RequestOptions } from '../final/test/e2e/api
 import type { LocalStack } from '../final/test/e2e/local-stack';
 import { DATABASE_CALLS, type Route } from '../final/test/integration/db-calls';
 import { figure, median, quantile, type Figure } from './figures';
+
+/**
+ * A log-in may cost at most this many bcrypt comparisons (its floor), at p50. It was 1.25 until
+ * the throttle counted each attempt before the password is checked (the race-safe design of
+ * chapter 6): that adds a database write before bcrypt and one after it, on the critical path.
+ */
+const LOG_IN_TARGET = 1.35;
 import { activityOf, countCalls, SESSIONS_TABLE, sum, type Activity } from './stack';
 
 const CLIENT = { 'X-Client-Id': 'workshop-web' };
@@ -90,7 +97,7 @@ export async function measureHttp(stack: LocalStack, databaseEndpoint: string, t
     }),
     LOG_INS,
   );
-  const figures = [figure('log-in', median(logInMs), 'ms p50', median(compareMs), 1.25), figure('log-in-p90', quantile(logInMs, 0.9), 'ms p90', quantile(compareMs, 0.9))];
+  const figures = [figure('log-in', median(logInMs), 'ms p50', median(compareMs), LOG_IN_TARGET), figure('log-in-p90', quantile(logInMs, 0.9), 'ms p90', quantile(compareMs, 0.9))];
 
   // The floor of a database call: one consistent GetItem sent straight to dynalite.
   const direct = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: databaseEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));

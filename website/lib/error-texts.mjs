@@ -5,7 +5,8 @@
  * with <ErrorText id="…" />; the build fails on an id that is not here.
  *
  * Each text has one source: this list. website/test/troubleshooting.test.mjs makes the real tool
- * print every one of them (the learner's CLI, npm start, verify, npm, curl) and fails when the
+ * print every one of them (the learner's CLI, npm start, verify, npm, curl, the deploy commands
+ * and the smoke test) and fails when the
  * output no longer holds the text, or when a text here has no way to make it, so that no entry of
  * the page can outlive its error. Pages show the default port, 3000: the test runs on a free port
  * and reads its output as if it were 3000.
@@ -135,6 +136,68 @@ export const ERROR_TEXTS = [
     id: 'verify-no-test',
     tool: 'npm run workshop -- verify',
     text: 'no test ran: write …',
+  },
+  // The deploy commands (npm run secrets:init, package, deploy, vpc:create, account:init, remove):
+  // what they check before anything is sent to AWS.
+  {
+    id: 'aws-no-credentials',
+    tool: 'npm run secrets:init (or deploy, vpc:create, account:init, remove)',
+    text: 'No AWS credentials: none in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, no AWS_PROFILE, and no profile "default" in … Fix: export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), or name a profile of your AWS config files with AWS_PROFILE.',
+  },
+  {
+    id: 'aws-no-such-profile',
+    tool: 'npm run secrets:init (or deploy, vpc:create, account:init, remove)',
+    text: 'The AWS profile "…" (AWS_PROFILE) is in neither … Fix: set AWS_PROFILE to one of yours, or add the profile … with its credentials to those files (aws configure --profile … writes it, if you have the AWS CLI).',
+  },
+  {
+    id: 'aws-profile-without-credentials',
+    tool: 'npm run secrets:init (or deploy, vpc:create, account:init, remove)',
+    text: 'The AWS profile "…" holds no credentials the AWS SDK can use (…). Fix: give it an access key (aws_access_key_id, aws_secret_access_key), or sign in again if it is an SSO profile (aws sso login --profile …).',
+  },
+  {
+    id: 'aws-credentials-refused',
+    tool: 'npm run secrets:init (or deploy, vpc:create, account:init, remove)',
+    text: 'AWS refused the credentials of … (…). Fix: use current keys (temporary ones expire), or another profile with AWS_PROFILE.',
+  },
+  {
+    id: 'aws-unreachable',
+    tool: 'npm run secrets:init (or deploy, vpc:create, account:init, remove)',
+    text: 'Cannot reach AWS in … (…). Fix: check the network (a VPN or a proxy?), then run the command again.',
+  },
+  {
+    id: 'aws-unknown-region',
+    tool: 'npm run secrets:init (or package, deploy, vpc:create, account:init, remove)',
+    text: '"…" (--region) is not an AWS region. Did you mean …? Fix: --region …, with a region such as us-east-1 or eu-west-1.',
+  },
+  {
+    id: 'deploy-region-mismatch',
+    tool: 'npm run deploy',
+    text: 'The package in … was built for …, and this deploy goes to … (AWS_REGION). Package it for …: npm run package -- --stage … --region …',
+  },
+  {
+    id: 'deploy-no-logging-role',
+    tool: 'npm run deploy',
+    text: "API Gateway has no role to write logs with in this account's …, so the stage's access log cannot be turned on. Give it one, once per account and region: npm run account:init -- --region …",
+  },
+  {
+    id: 'deploy-no-signing-key',
+    tool: 'npm run deploy',
+    text: 'The signing key … does not exist in …, and the functions read it at every cold start. Create it first: npm run secrets:init -- --stage … --region …',
+  },
+  {
+    id: 'deploy-no-vpc-stack',
+    tool: 'npm run deploy',
+    text: 'Stack …-vpc does not exist in …, and prod runs in its VPC (config/prod.yml: runInVpc: true). Create it first: npm run vpc:create -- --stage prod --region …',
+  },
+  {
+    id: 'deploy-another-app',
+    tool: 'npm run deploy',
+    text: 'Refused: stack … runs the app of …/, and this package is of …/. Two apps never share a deployment: give this one its own name, npm run package -- --stage … --name NAME, then deploy that package.',
+  },
+  {
+    id: 'smoke-nothing-answers',
+    tool: 'npm run smoke',
+    text: "Nothing answers at … (…). Check the URL: a deployed stage's is the start of the endpoints npm run deploy printed, stage included (…/dev); a local one needs npm start first.",
   },
   // npm itself.
   {

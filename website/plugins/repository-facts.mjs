@@ -7,6 +7,8 @@
  *   <BenchResults />, <BenchFigure name="log-in" />, <BenchRun />   bench/results.json
  *   <FunctionPermissions />                                         final/infra/iam-roles.yml
  *   <StageSettings />                                               final/config/<stage>.yml
+ *   <StageResources />, <CostAtRest />, <Throttling />,
+ *   <OnEverything />, <DeploymentFigure … />                        final/template-facts.json, infra/
  *   <ErrorText id="unknown-command" />                              lib/error-texts.mjs
  *
  * Global data, not a remark plugin: it is rebuilt on every build, so a page can never show a
@@ -14,7 +16,7 @@
  */
 import path from 'node:path';
 import { ERROR_TEXTS } from '../lib/error-texts.mjs';
-import { RESULTS_FILE, benchResults, functionPermissions, stageSettings } from '../lib/repository-facts.mjs';
+import { RESULTS_FILE, benchResults, deployment, functionPermissions, stageSettings } from '../lib/repository-facts.mjs';
 
 /**
  * @param {import('@docusaurus/types').LoadContext} _context
@@ -31,6 +33,7 @@ export default function repositoryFacts(_context, options) {
         bench: benchResults(repoRoot),
         permissions: functionPermissions(repoRoot),
         stages: stageSettings(repoRoot),
+        deployment: deployment(repoRoot),
         errors: ERROR_TEXTS,
       };
     },
@@ -42,6 +45,8 @@ export default function repositoryFacts(_context, options) {
         path.join(repoRoot, RESULTS_FILE),
         path.join(repoRoot, 'final/infra/iam-roles.yml'),
         path.join(repoRoot, 'final/config/*.yml'),
+        path.join(repoRoot, 'final/template-facts.json'),
+        path.join(repoRoot, 'final/infra/*'),
         path.join(repoRoot, 'website/lib/error-texts.mjs'),
       ];
     },

@@ -13,7 +13,15 @@
  * - verify, on a workspace whose serverless.yml cannot be read (the chapter's checks fail, and
  *   say the stack did not start and no test ran);
  * - npm: a missing script, no package.json, and no network (the DNS lookup fails, as with the
- *   Wi-Fi off: npm itself writes the message).
+ *   Wi-Fi off: npm itself writes the message);
+ * - the deploy commands, before they send anything: no credentials, a profile that is not there
+ *   or holds none (profile files in a folder of this test's own), credentials AWS refuses and no
+ *   way to reach AWS, a region that does not exist, a package of another region, and, for a
+ *   real package of prod, each thing the deploy checks on AWS (API Gateway's logging role, the
+ *   signing key, the VPC stack, another app's stack). "AWS" is a small server of this test on
+ *   127.0.0.1 (the SDK's AWS_ENDPOINT_URL), answering STS, SSM, CloudFormation and API Gateway
+ *   as they answer those calls; nothing leaves this machine;
+ * - the smoke test against a URL where nothing listens.
  *
  * The texts show port 3000; here each runs on a free port and its output is read as if it were
  * 3000 (and the next port as 3001). Everything runs on this machine: nothing is downloaded.
@@ -21,9 +29,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { pathToFileURL, URLSearchParams } from 'node:url';
 import { after, before, describe, it } from 'mocha';
 import { missingOutput } from '../lib/code-blocks.mjs';
 import { ERROR_TEXTS } from '../lib/error-texts.mjs';
@@ -92,6 +101,54 @@ async function occupiedPort() {
   return { port, close: () => new Promise((resolve) => server.close(() => resolve(undefined))) };
 }
 
+/**
+ * A stand-in for AWS on 127.0.0.1, for the deploy commands' checks: STS's GetCallerIdentity,
+ * API Gateway's GetAccount, SSM's GetParameter and CloudFormation's DescribeStacks, in each
+ * service's own protocol (query and XML, JSON 1.1, REST JSON), answering from `state`.
+ * @returns {Promise<{ url: string, state: { refuseCredentials: boolean, loggingRole: boolean, signingKey: boolean, stacks: Record<string, Record<string, string>> }, close: () => Promise<void> }>}
+ */
+async function fakeAws() {
+  const state = { refuseCredentials: false, loggingRole: true, signingKey: true, stacks: /** @type {Record<string, Record<string, string>>} */ ({}) };
+  const xml = (/** @type {import('node:http').ServerResponse} */ response, /** @type {number} */ status, /** @type {string} */ body) => {
+    response.writeHead(status, { 'Content-Type': 'text/xml' }).end(body);
+  };
+  const queryError = (/** @type {string} */ code, /** @type {string} */ message) => `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>1</RequestId></ErrorResponse>`;
+  const server = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => (body += chunk));
+    request.on('end', () => {
+      const target = String(request.headers['x-amz-target'] ?? '');
+      if (request.method === 'GET' && request.url?.startsWith('/account')) {
+        response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(state.loggingRole ? { cloudwatchRoleArn: 'arn:aws:iam::123456789012:role/api-gateway-logs' } : {}));
+      } else if (target === 'AmazonSSM.GetParameter') {
+        const { Name } = JSON.parse(body);
+        if (state.signingKey) response.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ Parameter: { Name, Type: 'SecureString', Value: 'AQICAH-ciphertext', Version: 1 } }));
+        else response.writeHead(400, { 'Content-Type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: 'ParameterNotFound', message: '' }));
+      } else {
+        const form = new URLSearchParams(body);
+        if (form.get('Action') === 'GetCallerIdentity') {
+          if (state.refuseCredentials) xml(response, 403, queryError('InvalidClientTokenId', 'The security token included in the request is invalid.'));
+          else xml(response, 200, '<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/learner</Arn><UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>');
+        } else if (form.get('Action') === 'DescribeStacks') {
+          const name = form.get('StackName') ?? '';
+          const outputs = state.stacks[name];
+          if (!outputs) {
+            xml(response, 400, queryError('ValidationError', `Stack with id ${name} does not exist`));
+          } else {
+            const members = Object.entries(outputs).map(([key, value]) => `<member><OutputKey>${key}</OutputKey><OutputValue>${value}</OutputValue></member>`).join('');
+            xml(response, 200, `<DescribeStacksResponse><DescribeStacksResult><Stacks><member><StackName>${name}</StackName><StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/${name}/1</StackId><StackStatus>UPDATE_COMPLETE</StackStatus><CreationTime>2026-01-01T00:00:00Z</CreationTime><Outputs>${members}</Outputs></member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeStacksResponse>`);
+          }
+        } else {
+          xml(response, 400, queryError('InvalidAction', `this stand-in does not answer ${form.get('Action') ?? target ?? request.url}`));
+        }
+      }
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+  return { url: `http://127.0.0.1:${address.port}`, state, close: () => new Promise((resolve) => server.close(() => resolve(undefined))) };
+}
+
 /** Runs `produce` once, however many texts read its output. @template T @param {() => Promise<T>} produce */
 function once(produce) {
   /** @type {Promise<T> | undefined} */
@@ -132,6 +189,48 @@ describe('Troubleshooting: every error text comes from the real tool', function 
     run(process.execPath, [...node, workshopBin, ...args], { cwd: repo, env: learnerEnv(env) });
   const workspace = (/** @type {string[]} */ ...parts) => path.join(repo, 'workspace', ...parts);
   const progressFile = () => path.join(repo, '.workshop', 'progress.json');
+
+  /**
+   * A terminal for the deploy commands: no AWS variables of this machine, profile files of this
+   * test's own (`config`, `credentials`: their text; none when undefined), AWS's instance
+   * metadata off (nothing leaves the machine), and `extra` on top.
+   * @param {{ config?: string, credentials?: string, extra?: NodeJS.ProcessEnv }} [terminal]
+   */
+  const awsTerminal = ({ config, credentials, extra = {} } = {}) => {
+    const home = path.join(scratch, `aws-home-${(awsTerminals += 1)}`);
+    mkdirSync(home, { recursive: true });
+    if (config !== undefined) writeFileSync(path.join(home, 'config'), config);
+    if (credentials !== undefined) writeFileSync(path.join(home, 'credentials'), credentials);
+    const env = learnerEnv({ HOME: home, AWS_CONFIG_FILE: path.join(home, 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(home, 'credentials'), AWS_EC2_METADATA_DISABLED: 'true', ...extra });
+    for (const name of Object.keys(env)) if (/^AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|PROFILE|DEFAULT_PROFILE|REGION|DEFAULT_REGION|ENDPOINT_URL.*|CONTAINER_.*|WEB_IDENTITY_TOKEN_FILE|ROLE_ARN)$/.test(name) && !(name in extra)) delete env[name];
+    return env;
+  };
+  let awsTerminals = 0;
+  /** `npm run <script> -- ARGS` in final/ of the clone, in such a terminal. */
+  const deployCommand = (/** @type {string} */ script, /** @type {string[]} */ args, /** @type {NodeJS.ProcessEnv} */ env) => run(npm, ['run', script, '--', ...args], { cwd: path.join(repo, 'final'), env, timeoutMs: 120_000 });
+  /** Keys of a learner, and "AWS" at the stand-in's address. */
+  const withAws = (/** @type {string} */ url, /** @type {NodeJS.ProcessEnv} */ more = {}) =>
+    awsTerminal({ extra: { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_ENDPOINT_URL: url, ...more } });
+
+  /** A real package of prod, built once in the clone (npm run package, no AWS needed). */
+  const prodPackage = once(async () => {
+    const result = await run(npm, ['run', 'package', '--', '--stage', 'prod'], { cwd: path.join(repo, 'final'), env: awsTerminal(), timeoutMs: 300_000 });
+    assert.equal(result.code, 0, `npm run package -- --stage prod failed:\n${result.output}`);
+  });
+
+  /** `npm run deploy -- --stage prod` of that package, against the stand-in set up by `arrange`. */
+  const deployProd = async (/** @type {(state: Awaited<ReturnType<typeof fakeAws>>['state']) => void} */ arrange) => {
+    await prodPackage();
+    const aws = await fakeAws();
+    try {
+      arrange(aws.state);
+      const result = await deployCommand('deploy', ['--stage', 'prod'], withAws(aws.url));
+      endedWithError(result, 'npm run deploy');
+      return result.output;
+    } finally {
+      await aws.close();
+    }
+  };
 
   /** The learner on chapter 1: goto 1 has set up workspace/ and the progress file. */
   const onChapterOne = once(async () => {
@@ -312,6 +411,38 @@ describe('Troubleshooting: every error text comes from the real tool', function 
     'verify-summary': async () => (await badlyIndented()).verify.output,
     'verify-start-failed': async () => (await badlyIndented()).verify.output,
     'verify-no-test': async () => (await badlyIndented()).verify.output,
+    'aws-no-credentials': async () => (await deployCommand('secrets:init', ['--stage', 'dev'], awsTerminal())).output,
+    'aws-no-such-profile': async () => (await deployCommand('secrets:init', ['--stage', 'dev'], awsTerminal({ config: '[default]\nregion = eu-west-1\n', extra: { AWS_PROFILE: 'workshop' } }))).output,
+    'aws-profile-without-credentials': async () => (await deployCommand('secrets:init', ['--stage', 'dev'], awsTerminal({ config: '[profile workshop]\nregion = eu-west-1\n', extra: { AWS_PROFILE: 'workshop' } }))).output,
+    'aws-credentials-refused': async () => {
+      const aws = await fakeAws();
+      try {
+        aws.state.refuseCredentials = true;
+        return (await deployCommand('secrets:init', ['--stage', 'dev'], withAws(aws.url))).output;
+      } finally {
+        await aws.close();
+      }
+    },
+    'aws-unreachable': async () => (await deployCommand('secrets:init', ['--stage', 'dev'], withAws(`http://127.0.0.1:${await freePort()}`))).output,
+    'aws-unknown-region': async () => (await deployCommand('secrets:init', ['--stage', 'dev', '--region', 'eu-west1'], awsTerminal())).output,
+    'deploy-region-mismatch': async () => {
+      await prodPackage();
+      return (await deployCommand('deploy', ['--stage', 'prod'], awsTerminal({ extra: { AWS_REGION: 'eu-west-1' } }))).output;
+    },
+    'deploy-no-logging-role': () => deployProd((state) => (state.loggingRole = false)),
+    'deploy-no-signing-key': () => deployProd((state) => (state.signingKey = false)),
+    'deploy-no-vpc-stack': () => deployProd(() => {}),
+    'deploy-another-app': () =>
+      deployProd((state) => {
+        state.stacks['session-api-prod-vpc'] = {};
+        state.stacks['session-api-prod'] = { AppFolder: 'workspace' };
+      }),
+    'smoke-nothing-answers': async () => {
+      const port = await freePort();
+      const result = await run(npm, ['run', 'smoke', '--', '--url', `http://localhost:${port}/dev`, '--client-id', 'workshop-web'], { cwd: path.join(repo, 'final') });
+      endedWithError(result, 'npm run smoke');
+      return asShown(result.output, port);
+    },
     'npm-missing-script': async () => (await run(npm, ['run', 'strat'], { cwd: repo })).output,
     'npm-no-package-json': async () => {
       const empty = path.join(scratch, 'not a project');

@@ -22,6 +22,28 @@ interface Facts {
   permissions: { name: string; dynamodb: { table: string; actions: string[] }[]; ssm: string[]; other: string[] }[];
   stages: { stages: string[]; settings: { key: string; values: string[] }[] };
   errors: { id: string; tool: string; text: string }[];
+  deployment: Deployment;
+}
+
+interface TemplateFacts {
+  resources: Record<string, number>;
+  alarms: { count: number; metrics: number };
+  firewall: { rules: number; limit: number; windowSeconds: number } | null;
+  throttling: { methods: number; rateLimit: number; burstLimit: number };
+  onEverything: string[];
+}
+interface StageDeployment {
+  stage: string;
+  facts: TemplateFacts;
+  vpc: Record<string, number> | null;
+  cost: { item: string; how: string; dollars: number }[];
+  total: number;
+}
+interface Deployment {
+  stages: StageDeployment[];
+  vpc: { withoutNat: Record<string, number>; withNat: Record<string, number> };
+  onEverything: { action: string; where: string }[];
+  prices: Record<string, number>;
 }
 
 const facts = (): Facts => usePluginData('repository-facts') as Facts;
@@ -177,4 +199,184 @@ export function ErrorText({ id }: { id: string }): ReactNode {
       </pre>
     </figure>
   );
+}
+
+/** $0.10, $5, $14.60 */
+const money = (dollars: number): string => `$${Number.isInteger(dollars) ? dollars : dollars.toFixed(2)}`;
+const sum = (counts: Record<string, number>): number => Object.values(counts).reduce((total, count) => total + count, 0);
+
+function stageOf(stage: string): StageDeployment {
+  const found = facts().deployment.stages.find((candidate) => candidate.stage === stage);
+  if (!found) throw new Error(`final/template-facts.json has no stage "${stage}"`);
+  return found;
+}
+
+/** The resources CloudFormation creates for each stage, by type, from final/template-facts.json. */
+export function StageResources(): ReactNode {
+  const { stages } = facts().deployment;
+  const types = [...new Set(stages.flatMap((stage) => Object.keys(stage.facts.resources)))].sort();
+  return (
+    <table data-stage-resources="">
+      <thead>
+        <tr>
+          <th>Resource type</th>
+          {stages.map(({ stage }) => (
+            <th key={stage} style={{ textAlign: 'right' }}>
+              {stage}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {types.map((type) => (
+          <tr key={type}>
+            <td>
+              <code>{type}</code>
+            </td>
+            {stages.map(({ stage, facts: stageFacts }) => (
+              <td key={stage} style={{ textAlign: 'right' }}>
+                {stageFacts.resources[type] ?? '–'}
+              </td>
+            ))}
+          </tr>
+        ))}
+        <tr>
+          <td>
+            <strong>in the stack</strong>
+          </td>
+          {stages.map(({ stage, facts: stageFacts }) => (
+            <td key={stage} style={{ textAlign: 'right' }}>
+              <strong>{sum(stageFacts.resources)}</strong>
+            </td>
+          ))}
+        </tr>
+        <tr>
+          <td>the VPC&apos;s own stack (a stage with runInVpc)</td>
+          {stages.map(({ stage, vpc }) => (
+            <td key={stage} style={{ textAlign: 'right' }}>
+              {vpc ? sum(vpc) : '–'}
+            </td>
+          ))}
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+/** What each stage costs a month with no traffic at all, line by line, from the templates and PRICES. */
+export function CostAtRest(): ReactNode {
+  const { stages } = facts().deployment;
+  return (
+    <table data-cost-at-rest="">
+      <thead>
+        <tr>
+          <th>Stage</th>
+          <th>What bills by the month</th>
+          <th style={{ textAlign: 'right' }}>A month</th>
+        </tr>
+      </thead>
+      <tbody>
+        {stages.flatMap(({ stage, cost, total }) => [
+          ...cost.map((line, index) => (
+            <tr key={`${stage}-${line.item}`}>
+              <td>{index === 0 ? <code>{stage}</code> : ''}</td>
+              <td>
+                {line.item}: {line.how}
+              </td>
+              <td style={{ textAlign: 'right' }}>{money(line.dollars)}</td>
+            </tr>
+          )),
+          <tr key={`${stage}-total`}>
+            <td />
+            <td>
+              <strong>{stage}, at rest</strong>
+            </td>
+            <td style={{ textAlign: 'right' }}>
+              <strong data-cost-total={stage}>{money(total)}</strong>
+            </td>
+          </tr>,
+        ])}
+      </tbody>
+    </table>
+  );
+}
+
+/** API Gateway's throttling per stage as it applies it: to each method, so the stage accepts up to methods × rate. */
+export function Throttling(): ReactNode {
+  const { stages } = facts().deployment;
+  return (
+    <table data-throttling="">
+      <thead>
+        <tr>
+          <th>Stage</th>
+          <th style={{ textAlign: 'right' }}>Each method: requests/s</th>
+          <th style={{ textAlign: 'right' }}>Burst</th>
+          <th style={{ textAlign: 'right' }}>Methods</th>
+          <th style={{ textAlign: 'right' }}>The stage, at most: requests/s</th>
+        </tr>
+      </thead>
+      <tbody>
+        {stages.map(({ stage, facts: { throttling } }) => (
+          <tr key={stage}>
+            <td>
+              <code>{stage}</code>
+            </td>
+            <td style={{ textAlign: 'right' }}>{throttling.rateLimit}</td>
+            <td style={{ textAlign: 'right' }}>{throttling.burstLimit}</td>
+            <td style={{ textAlign: 'right' }}>{throttling.methods}</td>
+            <td style={{ textAlign: 'right' }}>{throttling.methods * throttling.rateLimit}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Every action allowed on "*", and whose rights allow it. */
+export function OnEverything(): ReactNode {
+  const { onEverything } = facts().deployment;
+  return (
+    <table data-on-everything="">
+      <thead>
+        <tr>
+          <th>Action on &quot;*&quot;</th>
+          <th>Allowed to</th>
+        </tr>
+      </thead>
+      <tbody>
+        {onEverything.map(({ action, where }) => (
+          <tr key={action}>
+            <td>
+              <code>{action}</code>
+            </td>
+            <td>{where}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** One figure of a stage's template or cost, inline: <DeploymentFigure stage="prod" figure="total" />. */
+export function DeploymentFigure({ stage, figure }: { stage: string; figure: 'total' | 'alarms' | 'alarmMetrics' | 'resources' | 'firewallLimit' | 'firewallMinutes' | 'stageRate' }): ReactNode {
+  const { facts: stageFacts, total } = stageOf(stage);
+  const values: Record<typeof figure, string | number | undefined> = {
+    total: money(total),
+    alarms: stageFacts.alarms.count,
+    alarmMetrics: stageFacts.alarms.metrics,
+    resources: sum(stageFacts.resources),
+    firewallLimit: stageFacts.firewall?.limit,
+    firewallMinutes: stageFacts.firewall ? stageFacts.firewall.windowSeconds / 60 : undefined,
+    stageRate: stageFacts.throttling.methods * stageFacts.throttling.rateLimit,
+  };
+  const value = values[figure];
+  if (value === undefined) throw new Error(`<DeploymentFigure stage="${stage}" figure="${figure}" />: the template of ${stage} has no such figure`);
+  return <strong data-deployment-figure={`${stage}-${figure}`}>{value}</strong>;
+}
+
+/** A unit price of PRICES (website/lib/repository-facts.mjs), inline. */
+export function Price({ name }: { name: string }): ReactNode {
+  const value = facts().deployment.prices[name];
+  if (value === undefined) throw new Error(`<Price name="${name}" />: no such price in website/lib/repository-facts.mjs`);
+  return <>{money(value)}</>;
 }

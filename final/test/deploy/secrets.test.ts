@@ -6,7 +6,7 @@
  * gets only the variables its own bundle reads: what a function cannot read, it cannot leak.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import JSZip from 'jszip';
 import YAML from 'yaml';
@@ -31,8 +31,17 @@ const ALLOWED_VARIABLES = [
 ];
 /** Read by Node itself, not by the bundle: --enable-source-maps, so that logged stacks name the TypeScript files. */
 const FOR_NODE = 'NODE_OPTIONS';
-/** Set only by the local stack (npm start), never on AWS: the local key itself, and dynalite's address. */
-const LOCAL_ONLY = ['LOCAL_SIGNING_KEY', 'DYNAMODB_ENDPOINT'];
+/** Set only by the local stack (npm start), never on AWS: the local key itself, dynalite's address, and its patience with a busy laptop. */
+const LOCAL_ONLY = ['LOCAL_SIGNING_KEY', 'DYNAMODB_ENDPOINT', 'DYNAMODB_REQUEST_TIMEOUT_MS'];
+
+/** Every setting the code declares (src/lib/config.ts: `setting('NAME', …)`), read from the sources. */
+function declaredSettings(): string[] {
+  const folder = path.resolve(__dirname, '../../src/lib');
+  const names = readdirSync(folder)
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+    .flatMap((file) => [...readFileSync(path.join(folder, file), 'utf8').matchAll(/\bsetting\('([A-Z0-9_]+)'/g)].map((match) => match[1] ?? ''));
+  return [...new Set(names)].sort();
+}
 
 /** The variables of ALLOWED_VARIABLES and LOCAL_ONLY that a function's bundle names. */
 async function variablesReadBy(dir: string, functionName: string): Promise<string[]> {
@@ -44,6 +53,12 @@ async function variablesReadBy(dir: string, functionName: string): Promise<strin
 
 describe('deploy: no secret in a template or an environment variable', function () {
   const packages = usePackages();
+
+  it('knows every setting the code declares: each is given on AWS, or only by the local stack', () => {
+    const declared = declaredSettings();
+    assert.ok(declared.length >= 10, `only ${declared.length} settings found`);
+    assert.deepEqual(declared.filter((name) => !ALLOWED_VARIABLES.includes(name) && !LOCAL_ONLY.includes(name)), []);
+  });
 
   for (const stage of STAGES) {
     describe(stage, () => {

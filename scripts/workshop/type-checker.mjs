@@ -9,6 +9,7 @@
 import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 
 /**
  * @param {string} appDir the app, with its tsconfig.json
@@ -67,4 +68,53 @@ function sourceError(ts, dir, diagnostic) {
   if (!diagnostic.file || diagnostic.start === undefined) return { file: 'tsconfig.json', line: 1, message };
   const { line } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);
   return { file: path.relative(dir, diagnostic.file.fileName).split(path.sep).join('/'), line: line + 1, message };
+}
+
+/**
+ * The same checker in a worker thread of its own, so that the type check of a save runs beside
+ * the stack's rebuild and the checks instead of before them (it takes a core for a second or
+ * more, and the rest waits on the stack and the network).
+ * @param {string} appDir
+ * @returns {{ check: () => Promise<import('./causes.mjs').SourceError[]>, stop: () => Promise<void> }}
+ */
+export function typeCheckerThread(appDir) {
+  const worker = new Worker(new URL(import.meta.url), { workerData: { appDir } });
+  worker.unref();
+  let asked = 0;
+  /** @type {Map<number, { resolve: (errors: import('./causes.mjs').SourceError[]) => void, reject: (error: Error) => void }>} */
+  const waiting = new Map();
+  worker.on('message', (/** @type {{ id: number, errors?: import('./causes.mjs').SourceError[], error?: string }} */ answer) => {
+    const entry = waiting.get(answer.id);
+    waiting.delete(answer.id);
+    if (answer.error !== undefined) entry?.reject(new Error(answer.error));
+    else entry?.resolve(answer.errors ?? []);
+  });
+  worker.on('error', (error) => {
+    for (const entry of waiting.values()) entry.reject(error);
+    waiting.clear();
+  });
+  return {
+    check: () =>
+      new Promise((resolve, reject) => {
+        asked += 1;
+        waiting.set(asked, { resolve, reject });
+        worker.postMessage({ id: asked });
+      }),
+    stop: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
+// In the worker thread: one checker, answering each request in turn.
+if (!isMainThread && parentPort && workerData?.appDir) {
+  const port = parentPort;
+  const checker = typeChecker(workerData.appDir);
+  port.on('message', (/** @type {{ id: number }} */ request) => {
+    try {
+      port.postMessage({ id: request.id, errors: checker.check() });
+    } catch (error) {
+      port.postMessage({ id: request.id, error: error instanceof Error ? error.message : String(error) });
+    }
+  });
 }

@@ -67,13 +67,14 @@ export async function stoppingCause(target) {
 
 /**
  * Runs the checks of `chapter` against the app in `target` (or the API at `url`).
- * @param {{ chapter: Chapter, target: string, url?: string, quiet?: boolean, env?: NodeJS.ProcessEnv, causes?: boolean, sections?: string[], bail?: boolean }} options
+ * @param {{ chapter: Chapter, target: string, url?: string, quiet?: boolean, env?: NodeJS.ProcessEnv, causes?: boolean, sections?: string[], bail?: boolean, signal?: AbortSignal }} options
  *   quiet: keep the output (returned) instead of printing it as it comes; causes: type-check and
  *   bundle the app first (not against a URL); sections: run only the checks these sections
- *   explain; bail: stop at the first check that fails (watch shows only that one)
+ *   explain; bail: stop at the first check that fails (watch shows only that one); signal: stops
+ *   the checks (watch, when it found a cause meanwhile)
  * @returns {Promise<Verification>}
  */
-export async function runChecks({ chapter, target, url, quiet = false, env = process.env, causes = url === undefined, sections, bail = false }) {
+export async function runChecks({ chapter, target, url, quiet = false, env = process.env, causes = url === undefined, sections, bail = false, signal }) {
   const files = checkFiles(chapter);
   if (files.length === 0) throw new Error(`chapters/${chapter.folder} has no checks (checks/*.check.ts)`);
   const started = Date.now();
@@ -130,13 +131,17 @@ export async function runChecks({ chapter, target, url, quiet = false, env = pro
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
     const closed = new Promise((resolve) => child.once('close', (code) => resolve(code ?? 1)));
-    const found = await cause;
-    if (found) {
+    const stop = () => {
       try {
         process.kill(-(child.pid ?? 0), 'SIGTERM');
       } catch {
         // it has ended already
       }
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+    const found = await cause;
+    if (found) {
+      stop();
       await closed;
       return { status: 1, results: [], output: '', seconds: (Date.now() - started) / 1000, cause: found, notes, unwritten };
     }

@@ -1,4 +1,5 @@
 // @ts-check
+/* global AbortController */
 /**
  * `workshop watch`: the attendee's loop, as rustlings has it: write a step, save, and the verdict
  * is there. The current chapter's checks run once, then again after every save in workspace/
@@ -26,7 +27,7 @@ import { NOT_APP_FILES } from './chapters.mjs';
 import { startCheckStack } from './check-stack.mjs';
 import { currentChapter } from './context.mjs';
 import { requireProgress } from './progress.mjs';
-import { typeChecker } from './type-checker.mjs';
+import { typeCheckerThread } from './type-checker.mjs';
 import { colours, command } from './ui.mjs';
 import { anchorOf, causeLines, runChecks, stepStates, stepsOf, unwrittenLines } from './verify.mjs';
 import { reportToRoom } from '@session-api/room/client';
@@ -71,7 +72,7 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
   let chapter = currentChapter(context, requireProgress(place));
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'workshop-watch-'));
   const logFile = path.join(scratch, 'stack.log');
-  const types = typeChecker(place.workspace);
+  const types = typeCheckerThread(place.workspace);
 
   /** @type {import('./check-stack.mjs').CheckStack | undefined} */
   let stack;
@@ -140,32 +141,50 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
   };
 
   /**
+   * One run: the type check (in its thread), the bundling in memory and the stack's rebuild go
+   * at once, then the checks, which a type error found meanwhile stops; a cause is shown before
+   * any check's result.
    * @param {Set<string>} changed @param {number} from
    * @returns {Promise<Verdict | undefined>}
    */
   const runOnce = async (changed, from) => {
     const seconds = () => (Date.now() - from) / 1000;
-    const typeErrors = types.check();
-    if (pending.size > 0) return undefined;
-    const cause = typeErrors.length > 0 ? { kind: /** @type {const} */ ('types'), errors: typeErrors } : await buildCause();
-    if (cause) {
-      const run = { status: 1, results: [], output: '', seconds: seconds(), cause, notes: [], unwritten: [] };
-      if (recording) {
-        const { record } = await import('./commands/verify.mjs');
-        record(context, chapter, run, undefined);
-        await reportToRoom(context, { type: 'verify', checked: chapter.number, results: [], steps: stepStates(chapter, run), seconds: run.seconds });
-      }
-      return { chapter: chapter.number, kind: 'cause', text: [...causeLines(cause, 'save'), '', `Stuck? ${command('hint')}`].join('\n'), seconds: seconds() };
+    const phase = process.env['WORKSHOP_WATCH_PHASES'] ? (/** @type {string} */ name) => process.stderr.write(`[phase] ${name} ${seconds().toFixed(2)}\n`) : () => undefined;
+    const typesFound = types.check().then((errors) => {
+      phase('types');
+      return errors.length > 0 ? { kind: /** @type {const} */ ('types'), errors } : undefined;
+    });
+    const buildFound = buildErrors(place.workspace).then((errors) => {
+      phase('build');
+      return errors.length > 0 ? { kind: /** @type {const} */ ('build'), errors } : undefined;
+    });
+    const restart = !stack || [...changed].some((file) => RESTARTS_STACK.test(file));
+    /** @type {Promise<string | undefined>} what went wrong starting or rebuilding the stack */
+    const stackReady = (restart ? startStack() : /** @type {import('./check-stack.mjs').CheckStack} */ (stack).rebuild()).then(
+      () => {
+        phase('stack');
+        return undefined;
+      },
+      (error) => (error instanceof Error ? error.message : String(error)).split('\n').slice(-12).join('\n'),
+    );
+    const [buildCause, stackProblem] = await Promise.all([buildFound, stackReady]);
+    // Code that does not bundle, or a stack that does not start: a type error is the likelier cause.
+    if (buildCause) return showCause((await typesFound) ?? buildCause, seconds);
+    if (stackProblem) {
+      const typeCause = await typesFound;
+      if (typeCause) return showCause(typeCause, seconds);
+      return { chapter: chapter.number, kind: 'cause', text: `The local stack does not start:\n${stackProblem}`, seconds: seconds() };
     }
-    try {
-      if (!stack || [...changed].some((file) => RESTARTS_STACK.test(file))) await startStack();
-      else await stack.rebuild();
-    } catch (error) {
-      const reason = (error instanceof Error ? error.message : String(error)).split('\n').slice(-12).join('\n');
-      return { chapter: chapter.number, kind: 'cause', text: `The local stack does not start:\n${reason}`, seconds: seconds() };
-    }
     if (pending.size > 0) return undefined;
-    const run = await runChecks({ chapter, target: place.workspace, quiet: true, causes: false, bail: true, env: { ...process.env, WORKSHOP_STACK: JSON.stringify(address()) } });
+    const abort = new AbortController();
+    const stopOnTypes = typesFound.then((found) => {
+      if (found) abort.abort();
+    });
+    const run = await runChecks({ chapter, target: place.workspace, quiet: true, causes: false, bail: true, signal: abort.signal, env: { ...process.env, WORKSHOP_STACK: JSON.stringify(address()) } });
+    phase('checks');
+    const typeCause = await typesFound;
+    await stopOnTypes;
+    if (typeCause) return showCause(typeCause, seconds);
     if (pending.size > 0) return undefined;
     const { record } = await import('./commands/verify.mjs');
     const before = chapter;
@@ -187,15 +206,25 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
     return { chapter: before.number, kind: 'passed', text: passedText, seconds: seconds() };
   };
 
+  /**
+   * The verdict for code that does not compile or bundle, recorded as verify records it.
+   * @param {import('./verify.mjs').Cause} cause @param {() => number} seconds
+   * @returns {Promise<Verdict>}
+   */
+  const showCause = async (cause, seconds) => {
+    const run = { status: 1, results: [], output: '', seconds: seconds(), cause, notes: [], unwritten: [] };
+    if (recording) {
+      const { record } = await import('./commands/verify.mjs');
+      record(context, chapter, run, undefined);
+      await reportToRoom(context, { type: 'verify', checked: chapter.number, results: [], steps: stepStates(chapter, run), seconds: run.seconds });
+    }
+    return { chapter: chapter.number, kind: 'cause', text: [...causeLines(cause, 'save'), '', `Stuck? ${command('hint')}`].join('\n'), seconds: seconds() };
+  };
+
   /** Where the stack is, for a run of the checks in another process. @returns {import('./check-stack.mjs').StackAddress} */
   const address = () => {
     if (!stack) throw new Error('the stack is not running');
     return { baseUrl: stack.baseUrl, dynamodbEndpoint: stack.dynamodbEndpoint, signingKey: stack.signingKey.toString('base64'), logFile };
-  };
-
-  const buildCause = async () => {
-    const errors = await buildErrors(place.workspace);
-    return errors.length > 0 ? { kind: /** @type {const} */ ('build'), errors } : undefined;
   };
 
   current = runLoop();
@@ -212,6 +241,7 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
       watcher.close();
       await current.catch(() => undefined);
       await stack?.stop();
+      await types.stop();
       rmSync(scratch, { recursive: true, force: true });
     },
   };

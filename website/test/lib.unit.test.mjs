@@ -227,7 +227,7 @@ describe('chapters: the agenda', () => {
     const shown = agenda(chapters);
     assert.equal(shown.total, '2 h 21 min'); // 21 + 22 + 23 + 24 + 25 + 26
     assert.deepEqual(shown.shortTrack, { numbers: [1, 2, 3, 4, 5], total: '1 h 55 min' });
-    assert.deepEqual(shown.chapters[0], { folder: '00-step-0', number: 0, title: 'Step 0', minutes: 0, time: 'before you start' });
+    assert.deepEqual(shown.chapters[0], { folder: '00-step-0', number: 0, title: 'Step 0', minutes: 0, time: 'before you start', write: { lines: 0, steps: 0 } });
     assert.equal(shown.chapters[1]?.time, '21 min');
   });
 

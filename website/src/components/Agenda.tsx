@@ -8,7 +8,7 @@ import { usePluginData } from '@docusaurus/useGlobalData';
 import type { ReactNode } from 'react';
 
 interface AgendaData {
-  chapters: { folder: string; number: number; title: string; minutes: number; time: string; page?: string }[];
+  chapters: { folder: string; number: number; title: string; minutes: number; time: string; page?: string; write: { lines: number; steps: number } }[];
   total: string;
   shortTrack: { numbers: number[]; total: string };
 }
@@ -34,6 +34,7 @@ export default function Agenda(): ReactNode {
             <th>#</th>
             <th>Chapter</th>
             <th>Time</th>
+            <th>You write</th>
           </tr>
         </thead>
         <tbody>
@@ -42,6 +43,7 @@ export default function Agenda(): ReactNode {
               <td>{chapter.number}</td>
               <td>{chapter.page ? <Link to={chapter.page}>{chapter.title}</Link> : chapter.title}</td>
               <td>{chapter.time}</td>
+              <td>{chapter.write.steps > 0 ? `${chapter.write.lines} lines, in ${chapter.write.steps} steps` : '–'}</td>
             </tr>
           ))}
         </tbody>
@@ -50,6 +52,7 @@ export default function Agenda(): ReactNode {
             <td />
             <th>The whole workshop</th>
             <th>{total}</th>
+            <td />
           </tr>
         </tfoot>
       </table>

@@ -8,7 +8,7 @@ import { usePluginData } from '@docusaurus/useGlobalData';
 import type { ReactNode } from 'react';
 
 interface AgendaData {
-  chapters: { folder: string; number: number; title: string; minutes: number; page?: string }[];
+  chapters: { folder: string; number: number; title: string; minutes: number; page?: string; write: { lines: number; steps: number } }[];
 }
 
 /** 75 → "1:15" */
@@ -33,6 +33,7 @@ export default function Schedule({ from, to, breakMinutes = 0 }: { from: number;
         <td>{chapter.number}</td>
         <td>{chapter.page ? <Link to={chapter.page}>{chapter.title}</Link> : chapter.title}</td>
         <td>{chapter.minutes} min</td>
+        <td>{chapter.write.steps > 0 ? `${chapter.write.lines} lines, ${chapter.write.steps} steps` : '–'}</td>
       </tr>,
     );
     at += chapter.minutes;
@@ -46,6 +47,7 @@ export default function Schedule({ from, to, breakMinutes = 0 }: { from: number;
             <em>Break</em>
           </td>
           <td>{breakMinutes} min</td>
+          <td />
         </tr>,
       );
       at += breakMinutes;
@@ -60,6 +62,7 @@ export default function Schedule({ from, to, breakMinutes = 0 }: { from: number;
           <th>#</th>
           <th>Chapter</th>
           <th>Time</th>
+          <th>Attendees write</th>
         </tr>
       </thead>
       <tbody>{rows}</tbody>
@@ -68,6 +71,7 @@ export default function Schedule({ from, to, breakMinutes = 0 }: { from: number;
           <td>{clock(at)}</td>
           <td />
           <th>The end</th>
+          <td />
           <td />
         </tr>
       </tfoot>

@@ -12,13 +12,52 @@
  *
  * and final/ passes the last chapter's checks.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { loadChapters, repositoryRoot } from './chapters.mjs';
-import { typeErrors, sourceLine } from './causes.mjs';
+import { sourceLine, typeErrors } from './causes.mjs';
 import { appVersion, startVersion } from './steps.mjs';
 import { runChecks } from './verify.mjs';
-import { scratchApp } from './workspace.mjs';
+import { linkPackages, scratchApp, writeApp } from './workspace.mjs';
+
+/**
+ * Whether each chapter's start compiles, with one TypeScript program for all of them (as
+ * chapters/tsconfig.json checks the chapters themselves): ten programs would cost ten times
+ * reading TypeScript's and the packages' declarations. Each start is type-checked with its own
+ * chapter's compiler options but `include`, which names every start's sources instead.
+ * @param {Chapter[]} chapters those with steps
+ * @param {string} root the repository
+ * @returns {Promise<{ errors: Map<number, import('./causes.mjs').SourceError[]>, seconds: number }>}
+ */
+export async function startsCompile(chapters, root) {
+  const started = Date.now();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'workshop-starts-'));
+  try {
+    for (const chapter of chapters) writeApp(path.join(dir, chapter.folder), startVersion(chapter));
+    /** @type {typeof import('typescript')} */
+    const ts = createRequire(path.join(root, 'package.json'))('typescript');
+    const last = /** @type {Chapter} */ (chapters.at(-1));
+    const { config } = ts.readConfigFile(path.join(last.dir, 'tsconfig.json'), (file) => readFileSync(file, 'utf8'));
+    const include = chapters.flatMap((chapter) => [`${chapter.folder}/src/**/*.ts`, `${chapter.folder}/test/**/*.ts`]);
+    writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ ...config, include }));
+    writeFileSync(path.join(dir, 'package.json'), '{ "private": true }\n');
+    linkPackages(dir, last.dir);
+    // Chapters without TypeScript (made up for a test) leave TypeScript nothing to read: not an error.
+    const { errors } = existsSync(path.join(last.dir, 'tsconfig.json')) ? await typeErrors(dir) : { errors: [] };
+    /** @type {Map<number, import('./causes.mjs').SourceError[]>} */
+    const byChapter = new Map();
+    for (const error of errors) {
+      const chapter = chapters.find((candidate) => error.file.startsWith(`${candidate.folder}/`));
+      const number = chapter?.number ?? -1;
+      byChapter.set(number, [...(byChapter.get(number) ?? []), { ...error, file: chapter ? error.file.slice(chapter.folder.length + 1) : error.file }]);
+    }
+    return { errors: byChapter, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /**
  * @typedef {import('./chapters.mjs').Chapter} Chapter
@@ -69,19 +108,22 @@ export async function runChain({ root = repositoryRoot(), only, onLink = () => u
     links.push(done);
     onLink(done);
   };
+  const checked = chapters.filter((chapter, index) => index > 0 && (!only || only.includes(chapter.number)));
+  const compiled = checked.length > 0 ? await startsCompile(checked, root) : { errors: /** @type {Map<number, import('./causes.mjs').SourceError[]>} */ (new Map()), seconds: 0 };
+  const strays = compiled.errors.get(-1) ?? [];
+  if (strays.length > 0) throw new Error(`the starts' type check failed outside any chapter: ${strays.slice(0, 3).map((error) => sourceLine(error)).join('; ')}`);
   for (const [index, chapter] of chapters.entries()) {
     if (only && !only.includes(chapter.number)) continue;
     if (index > 0) {
+      const errors = compiled.errors.get(chapter.number) ?? [];
+      const compiles = { chapter: chapter.number, on: 'its start', expect: /** @type {const} */ ('fail'), seconds: compiled.seconds / checked.length, problems: errors.slice(0, 5).map((error) => `the start does not compile: ${sourceLine(error)}`), output: '' };
+      if (chapter.steps.length === 0) compiles.problems.push(`chapters/${chapter.folder}/chapter.json lists no step: a learner would have nothing to write`);
+      if (compiles.problems.length > 0) {
+        links.push(compiles);
+        onLink(compiles);
+      }
       const start = scratchApp(startVersion(chapter), chapter.dir);
       try {
-        const started = Date.now();
-        const types = await typeErrors(start);
-        const compiles = { chapter: chapter.number, on: 'its start', expect: /** @type {const} */ ('fail'), seconds: (Date.now() - started) / 1000, problems: types.errors.slice(0, 5).map((error) => `the start does not compile: ${sourceLine(error)}`), output: types.output };
-        if (compiles.problems.length > 0 || chapter.steps.length === 0) {
-          if (chapter.steps.length === 0) compiles.problems.push(`chapters/${chapter.folder}/chapter.json lists no step: a learner would have nothing to write`);
-          links.push(compiles);
-          onLink(compiles);
-        }
         await link(chapter, start, 'its start', 'fail');
       } finally {
         rmSync(start, { recursive: true, force: true });

@@ -139,9 +139,20 @@ export function writeApp(dir, app, only) {
 export function scratchApp(app, resolveFrom) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'workshop-app-'));
   writeApp(dir, app);
+  linkPackages(dir, resolveFrom);
+  return dir;
+}
+
+/**
+ * Gives a folder outside the repository the packages an app folder of the repository finds: a
+ * node_modules link to the nearest node_modules above `resolveFrom` that holds the workshop's
+ * tooling.
+ * @param {string} dir
+ * @param {string} resolveFrom
+ */
+export function linkPackages(dir, resolveFrom) {
   const installed = (createRequire(path.join(path.resolve(resolveFrom), 'package.json')).resolve.paths('') ?? []).find((folder) => existsSync(path.join(folder, '@session-api', 'quality')));
   if (installed) symlinkSync(installed, path.join(dir, 'node_modules'), 'junction');
-  return dir;
 }
 
 /**

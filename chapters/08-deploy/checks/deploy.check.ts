@@ -3,7 +3,9 @@
  * deployed stage, built without any AWS account, is one a security reviewer would sign: no
  * secret anywhere (the functions read the signing key from SSM by name), a role of its own per
  * function allowing only what its code calls, each zip with its source map and within its
- * budget. One package, of the dev stage, is built once and read by every check that needs one.
+ * budget, every name AWS holds the deployment's own, and alarms that page a person. One package,
+ * of the dev stage as a named deployment (the way a room shares one AWS account), is built once
+ * and read by every check that needs one.
  * (That packaging and `npm run deploy --dry-run` work at all is the workshop's tooling, given:
  * the chapter's page runs both.) Run them with `npm run workshop -- verify` (or `npm test` in
  * this folder).
@@ -26,7 +28,10 @@ interface Package {
 }
 
 const STAGE = 'dev';
-const SIGNING_KEY_PARAMETER = `/session-api/${STAGE}/signing-key`;
+/** The deployment the checks package: `npm run package -- --name checks` names it session-api-checks. */
+const NAME = 'checks';
+const DEPLOYMENT = `session-api-${NAME}`;
+const SIGNING_KEY_PARAMETER = `/${DEPLOYMENT}/${STAGE}/signing-key`;
 
 /**
  * Every permission each function needs besides writing its own log group: the DynamoDB calls its
@@ -66,11 +71,11 @@ let packaging: { status: number | null; output: string } | undefined;
 function devPackage(): Package {
   scratch ??= mkdtempSync(path.join(os.tmpdir(), 'chapter-8-checks-'));
   const dir = path.join(scratch, STAGE);
-  packaging ??= runScript('package', ['--stage', STAGE, '--out', dir], { env: withoutAws() });
+  packaging ??= runScript('package', ['--stage', STAGE, '--name', NAME, '--out', dir], { env: withoutAws() });
   // Exit code 1 with "Over budget" is a finished package whose zips are too big: the budget check says which.
   const finished = packaging.status === 0 || (packaging.status === 1 && packaging.output.includes('Over budget'));
   if (!finished || !existsSync(path.join(dir, 'cloudformation-template-update-stack.json'))) {
-    throw new Error(`npm run package -- --stage ${STAGE} built no package:\n${packaging.output.trim().split('\n').slice(-15).join('\n')}`);
+    throw new Error(`npm run package -- --stage ${STAGE} --name ${NAME} built no package:\n${packaging.output.trim().split('\n').slice(-15).join('\n')}`);
   }
   return { dir, template: JSON.parse(readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')), output: packaging.output };
 }
@@ -242,6 +247,59 @@ describe('Chapter 8: deploy', () => {
         const bytes = readFileSync(path.join(pkg.dir, `${name}.zip`)).byteLength;
         assert.ok(bytes <= 2 * recorded, `${name}.zip is ${bytes} bytes, more than twice its recorded ${recorded}`);
       }
+    },
+  );
+  check(
+    `packaged as a named deployment (--name ${NAME}), everything AWS holds is named for it: ${DEPLOYMENT}-dev and its functions, tables and signing key`,
+    {
+      explained: 'Name the deployment',
+      hints: [
+        'Two attendees deploying dev into one AWS account would overwrite each other\'s stack: the deployment needs a name of its own, and every name AWS holds comes from it.',
+        'In serverless.yml, the step "deployment-name": `service:` reads SESSION_API_DEPLOYMENT, which `npm run package -- --name NAME` sets, and falls back to session-api.',
+        "service: ${env:SESSION_API_DEPLOYMENT, 'session-api'} (the stage files' signingKeyParameter already uses ${self:service}).",
+      ],
+      timeoutMs: 240_000,
+    },
+    () => {
+      const pkg = devPackage();
+      const names = [...lambdaFunctions(pkg).entries()].map(([name, fn]) => [`function ${name}`, String(fn.Properties?.FunctionName ?? '')]);
+      const tables = Object.entries(pkg.template.Resources).filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table').map(([id, table]) => [`table ${id}`, String(table.Properties?.TableName ?? '')]);
+      assert.ok(tables.length > 0, 'the package has no table');
+      for (const [what, name] of [...names, ...tables]) assert.ok(name.startsWith(`${DEPLOYMENT}-${STAGE}-`), `${what} is named ${name}, not for the deployment (${DEPLOYMENT}-${STAGE}-…): serverless.yml's service must be the deployment's name`);
+      for (const [name, fn] of lambdaFunctions(pkg)) {
+        const parameter = fn.Properties?.Environment?.Variables?.['SIGNING_KEY_PARAMETER'];
+        if (parameter !== undefined) assert.equal(parameter, SIGNING_KEY_PARAMETER, `${name} reads the key of another deployment`);
+      }
+    },
+  );
+
+  check(
+    'a deployed stage is watched: alarms on the API\'s 5xx rate and p99 latency, on each function\'s errors and throttles and on each table\'s throttles, sent to the stage\'s SNS topic, and prod pages someone by e-mail',
+    {
+      explained: 'Alarms',
+      hints: [
+        'Nothing watches a deployed stage yet: infra/watch.mjs (given) adds the alarms and their SNS topic while packaging, once serverless.yml loads it and tells it the stage\'s settings.',
+        'The step "watch-the-stage": `- ./infra/watch.mjs` under plugins, and custom.watch with `alarms: ${self:custom.settings.alarms}` and `logDeletionPolicy: ${self:custom.settings.logDeletionPolicy}`. The step "prod-alarms": prod\'s `alarms:` in config/prod.yml.',
+        'config/prod.yml: alarms: { email: alarms@example.com, apiErrorRatePercent: 5, apiLatencyP99Ms: 2500 }.',
+      ],
+      timeoutMs: 240_000,
+    },
+    () => {
+      const pkg = devPackage();
+      const resources = pkg.template.Resources;
+      const topic = Object.values(resources).find((resource) => resource.Type === 'AWS::SNS::Topic');
+      if (!topic) throw new Error('the package has no SNS topic for the alarms: serverless.yml loads no infra/watch.mjs, or custom.watch is missing');
+      const alarms = Object.values(resources).filter((resource) => resource.Type === 'AWS::CloudWatch::Alarm');
+      const metrics = alarms.map((alarm) => String(alarm.Properties?.MetricName ?? alarm.Properties?.Metrics?.map((entry: Json) => entry.MetricStat?.Metric?.MetricName).filter(Boolean).join('+')));
+      for (const metric of ['5XXError', 'Latency']) assert.ok(metrics.includes(metric), `no alarm on the API's ${metric}`);
+      const functions = lambdaFunctions(pkg).size;
+      for (const metric of ['Errors', 'Throttles']) assert.equal(metrics.filter((name) => name === metric).length, functions, `one ${metric} alarm per function (${functions})`);
+      assert.ok(metrics.some((name) => name.includes('ThrottleEvents')), 'no alarm on the tables\' throttled requests');
+      for (const alarm of alarms) assert.ok(JSON.stringify(alarm.Properties?.AlarmActions ?? []).includes('Ref'), `${String(alarm.Properties?.AlarmName)} notifies nobody: its AlarmActions must be the topic`);
+      const prod = (YAML.parse(appFile('config/prod.yml') ?? '') ?? {}) as Record<string, Json>;
+      assert.match(String(prod['alarms']?.['email'] ?? ''), /^[^@\s]+@[^@\s]+$/, "config/prod.yml's alarms must give an e-mail address: in production an alarm must reach a person");
+      for (const setting of ['apiErrorRatePercent', 'apiLatencyP99Ms']) assert.ok(Number(prod['alarms']?.[setting]) > 0, `config/prod.yml's alarms must set ${setting}`);
+      assert.equal(prod['logDeletionPolicy'], 'Retain', 'prod keeps its log groups when its stack is removed: logDeletionPolicy Retain');
     },
   );
 });

@@ -262,8 +262,8 @@ describe('Chapter 8: deploy', () => {
     },
     () => {
       const pkg = devPackage();
-      const names = [...lambdaFunctions(pkg).entries()].map(([name, fn]) => [`function ${name}`, String(fn.Properties?.FunctionName ?? '')]);
-      const tables = Object.entries(pkg.template.Resources).filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table').map(([id, table]) => [`table ${id}`, String(table.Properties?.TableName ?? '')]);
+      const names: [string, string][] = [...lambdaFunctions(pkg).entries()].map(([name, fn]) => [`function ${name}`, String(fn.Properties?.FunctionName ?? '')]);
+      const tables: [string, string][] = Object.entries(pkg.template.Resources).filter(([, resource]) => resource.Type === 'AWS::DynamoDB::Table').map(([id, table]) => [`table ${id}`, String(table.Properties?.TableName ?? '')]);
       assert.ok(tables.length > 0, 'the package has no table');
       for (const [what, name] of [...names, ...tables]) assert.ok(name.startsWith(`${DEPLOYMENT}-${STAGE}-`), `${what} is named ${name}, not for the deployment (${DEPLOYMENT}-${STAGE}-…): serverless.yml's service must be the deployment's name`);
       for (const [name, fn] of lambdaFunctions(pkg)) {

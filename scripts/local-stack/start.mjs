@@ -47,7 +47,23 @@ function stopProcess(child) {
  *   control: rebuild only when told to (rebuild()), instead of on every change of a file
  * @returns {Promise<LocalStack>}
  */
-export async function startLocalStack({ serviceDir, environment = {}, logFile, control = false }) {
+export async function startLocalStack(options) {
+  // A port found free can be taken by another program before the stack listens on it (tests
+  // start stacks side by side): then the stack is started again, on other ports.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !/EADDRINUSE/.test(error instanceof Error ? error.message : String(error))) throw error;
+    }
+  }
+}
+
+/**
+ * @param {{ serviceDir: string, environment?: Record<string, string>, logFile?: string, control?: boolean }} options
+ * @returns {Promise<LocalStack>}
+ */
+async function startOnce({ serviceDir, environment = {}, logFile, control = false }) {
   const port = await freePort();
   // Data on disk in a temporary folder: that is where the stack keeps its generated signing key.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'local-stack-'));

@@ -62,7 +62,7 @@ describe('the learner\'s CLI refuses bad input in one line, and loses nothing', 
     refusedUnchanged(['goto'], /^Say which chapter \(0 to \d+\), for example: npm run workshop -- goto 1$/);
     refusedUnchanged(['verify', '--chapter', '42'], /^There is no chapter 42: .* npm run workshop -- verify --chapter \d+$/);
     refusedUnchanged(['diff', '--chapter', '42'], /^There is no chapter 42: .* npm run workshop -- diff --chapter \d+$/);
-    refusedUnchanged(['diff', '--chapter', '0'], /^Chapter 0 is the starting point: there is no chapter before it to compare with\. Try: npm run workshop -- diff --chapter 1$/);
+    refusedUnchanged(['diff', '--chapter', '0'], /^Chapter 0 has no step to write: it is the starting point\. Try: npm run workshop -- diff --chapter 1$/);
   });
 
   it('goto, solve or restore over the learner\'s work when nobody can be asked (no terminal) and without --yes', () => {
@@ -175,8 +175,8 @@ describe('the learner\'s CLI refuses bad input in one line, and loses nothing', 
   });
 
   it('solve of a path outside workspace/, or one the solution does not have', () => {
-    refusedUnchanged(['solve', '../package.json', '--yes'], /^"\.\.\/package\.json" is not inside workspace\/\. Name a file of the app, for example: npm run workshop -- solve serverless\.yml$/);
-    refusedUnchanged(['solve', 'src/no-such-file.ts', '--yes'], /^Chapter 1's solution has no "src\/no-such-file\.ts"\. To see the files it has and how they differ from yours, type: npm run workshop -- diff$/);
+    refusedUnchanged(['solve', '../package.json', '--yes'], /^"\.\.\/package\.json" is not inside workspace\/\. Name a step \(a step of chapter 1: answer-ping, bind-ping, first-test\) or a file of the app, for example: npm run workshop -- solve answer-ping$/);
+    refusedUnchanged(['solve', 'src/no-such-file.ts', '--yes'], /^Chapter 1's solution has no step or file "src\/no-such-file\.ts" \(a step of chapter 1: answer-ping, bind-ping, first-test\)\. To see how your files differ from the solution, type: npm run workshop -- diff$/);
   });
 
   it('verify --url with something that is not a URL, or where nothing answers', async () => {

@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * The chain: what makes a learner's `verify` mean something. For every chapter N >= 1:
+ * The chain: what makes a learner's `verify` mean something. For every chapter N >= 1, with its
+ * versions checked one after the other against one local stack (versionsBench):
  *
  *   its start      every check of chapter N FAILS on the start `goto N` gives (a check that
  *                  already passes there checks nothing the learner writes), and none fails
@@ -8,19 +9,20 @@
  *                  compiling and starting;
  *   each step      with every step written but one, a check of the section that step names
  *                  fails: each step is checked, and the failure sends the learner to its code;
- *   its end        every check PASSES on the chapter's own folder (its solution);
+ *   its end        every check PASSES on the chapter's solution;
  *
  * and final/ passes the last chapter's checks.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { loadChapters, repositoryRoot } from './chapters.mjs';
 import { sourceLine, typeErrors } from './causes.mjs';
-import { appVersion, startVersion } from './steps.mjs';
-import { runChecks } from './verify.mjs';
-import { linkPackages, scratchApp, writeApp } from './workspace.mjs';
+import { appVersion, solutionVersion, startVersion } from './steps.mjs';
+import { checkFiles, runChecks } from './verify.mjs';
+import { startCheckStack } from './check-stack.mjs';
+import { linkPackages, writeApp } from './workspace.mjs';
 
 /**
  * Whether each chapter's start compiles, with one TypeScript program for all of them (as
@@ -90,20 +92,99 @@ export function linkProblems(run, expect, section) {
   return run.results.filter((result) => result.state !== 'failed').map((result) => `"${result.title}" ${result.state === 'passed' ? 'already passes' : 'was skipped'} on the start: it checks nothing the learner writes`);
 }
 
+/** What the checks use of @session-api/workshop/checks when they call the API: a stack must run for them. */
+const CALLS_THE_API = /\b(?:call|api|newAccount|newSession|simultaneously|warmUp)\b/;
+
+/**
+ * Whether a chapter's checks call the API: they import a helper that does. The chain starts a
+ * local stack only for those chapters.
+ * @param {Chapter} chapter
+ */
+export function checksCallTheApi(chapter) {
+  return checkFiles(chapter).some((file) => {
+    const imports = /import\s*\{([^}]*)\}\s*from\s*'@session-api\/workshop\/checks'/.exec(readFileSync(file, 'utf8'))?.[1] ?? '';
+    return CALLS_THE_API.test(imports);
+  });
+}
+
+/** A change of these needs the stack started again (routes, tables, settings); others, a rebuild. */
+const RESTARTS_STACK = /^(?:serverless\.ya?ml|config\/|infra\/|package\.json$)/;
+
+/**
+ * The versions of one chapter's app, checked one after the other in one folder, against one
+ * local stack kept running (when the checks call the API): each version is written over the one
+ * before, and the stack rebuilds its functions, or starts again when serverless.yml or a stage's
+ * settings changed. Starting a stack for each version would cost seconds each, some forty times.
+ * The folder is in the repository (in .workshop/, which git ignores), as a learner's workspace/
+ * is: a check that asks git where the app is (chapter 9's pipelines) finds it as it would there.
+ * @param {Chapter} chapter
+ * @param {string} root the repository
+ */
+function versionsBench(chapter, root) {
+  mkdirSync(path.join(root, '.workshop'), { recursive: true });
+  const dir = mkdtempSync(path.join(root, '.workshop', `chain-${chapter.folder}-`));
+  const logFile = path.join(dir, '..', `${path.basename(dir)}.log`);
+  const needsStack = checksCallTheApi(chapter);
+  /** @type {import('./check-stack.mjs').CheckStack | undefined} */
+  let stack;
+  /** @type {Map<string, Buffer>} */
+  let written = new Map();
+  return {
+    /**
+     * Puts a version in place and runs checks on it.
+     * @param {Map<string, Buffer>} version
+     * @param {{ sections?: string[], bail?: boolean }} options
+     * @returns {Promise<import('./verify.mjs').Verification>}
+     */
+    async check(version, { sections, bail = false }) {
+      const changed = [...new Set([...version.keys(), ...written.keys()])].filter((file) => !version.get(file)?.equals(written.get(file) ?? Buffer.alloc(0)) || !written.has(file));
+      writeApp(dir, version);
+      written = version;
+      /** @type {NodeJS.ProcessEnv} */
+      let env = process.env;
+      if (needsStack) {
+        try {
+          if (!stack || changed.some((file) => RESTARTS_STACK.test(file))) {
+            await stack?.stop();
+            stack = undefined;
+            stack = await startCheckStack(dir, { logFile, control: true });
+          } else {
+            await stack.rebuild();
+          }
+          env = { ...process.env, WORKSHOP_STACK: JSON.stringify({ baseUrl: stack.baseUrl, dynamodbEndpoint: stack.dynamodbEndpoint, signingKey: stack.signingKey.toString('base64'), logFile }) };
+        } catch (error) {
+          // No stack: the checks start their own, and fail with its reason, as a learner's would.
+          await stack?.stop();
+          stack = undefined;
+          void error;
+        }
+      }
+      return runChecks({ chapter, target: dir, quiet: true, causes: false, bail, env, ...(sections ? { sections } : {}) });
+    },
+    async close() {
+      await stack?.stop();
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(logFile, { force: true });
+    },
+  };
+}
+
 /**
  * Runs the chain over the repository's chapters (or those numbered in `only`).
- * @param {{ root?: string, only?: number[], onLink?: (link: Link) => void, chapters?: Chapter[], finalDir?: string }} [options]
+ * @param {{ root?: string, only?: number[], onLink?: (link: Link) => void, chapters?: Chapter[], finalDir?: string, startsAndEnds?: boolean }} [options]
+ *   startsAndEnds: false leaves out each chapter's start and end runs, for `npm test`, whose site
+ *   step follows every chapter from its start to its end as a learner does, with verify itself
+ *   (website/test/learner.site.test.mjs): the same two proofs, made once
  * @returns {Promise<Link[]>}
  */
-export async function runChain({ root = repositoryRoot(), only, onLink = () => undefined, chapters = loadChapters(root), finalDir = path.join(root, 'final') } = {}) {
+export async function runChain({ root = repositoryRoot(), only, onLink = () => undefined, chapters = loadChapters(root), finalDir = path.join(root, 'final'), startsAndEnds = true } = {}) {
   /** @type {Link[]} */
   const links = [];
   /**
-   * @param {Chapter} chapter @param {string} dir @param {string} on @param {Expectation} expect
+   * @param {Chapter} chapter @param {import('./verify.mjs').Verification} run @param {string} on @param {Expectation} expect
    * @param {string} [section] for 'step'
    */
-  const link = async (chapter, dir, on, expect, section) => {
-    const run = await runChecks({ chapter, target: dir, quiet: true, causes: false, ...(section ? { sections: [section] } : {}) });
+  const record = (chapter, run, on, expect, section) => {
     const done = { chapter: chapter.number, on, expect, ...(section ? { section } : {}), seconds: run.seconds, problems: linkProblems(run, expect, section), output: run.output };
     links.push(done);
     onLink(done);
@@ -114,34 +195,33 @@ export async function runChain({ root = repositoryRoot(), only, onLink = () => u
   if (strays.length > 0) throw new Error(`the starts' type check failed outside any chapter: ${strays.slice(0, 3).map((error) => sourceLine(error)).join('; ')}`);
   for (const [index, chapter] of chapters.entries()) {
     if (only && !only.includes(chapter.number)) continue;
-    if (index > 0) {
-      const errors = compiled.errors.get(chapter.number) ?? [];
-      const compiles = { chapter: chapter.number, on: 'its start', expect: /** @type {const} */ ('fail'), seconds: compiled.seconds / checked.length, problems: errors.slice(0, 5).map((error) => `the start does not compile: ${sourceLine(error)}`), output: '' };
-      if (chapter.steps.length === 0) compiles.problems.push(`chapters/${chapter.folder}/chapter.json lists no step: a learner would have nothing to write`);
-      if (compiles.problems.length > 0) {
-        links.push(compiles);
-        onLink(compiles);
-      }
-      const start = scratchApp(startVersion(chapter), chapter.dir);
-      try {
-        await link(chapter, start, 'its start', 'fail');
-      } finally {
-        rmSync(start, { recursive: true, force: true });
-      }
+    if (index === 0) {
+      record(chapter, await runChecks({ chapter, target: chapter.dir, quiet: true, causes: false }), `chapters/${chapter.folder}`, 'pass');
+      continue;
+    }
+    const errors = compiled.errors.get(chapter.number) ?? [];
+    const compiles = { chapter: chapter.number, on: 'its start', expect: /** @type {const} */ ('fail'), seconds: compiled.seconds / checked.length, problems: errors.slice(0, 5).map((error) => `the start does not compile: ${sourceLine(error)}`), output: '' };
+    if (chapter.steps.length === 0) compiles.problems.push(`chapters/${chapter.folder}/chapter.json lists no step: a learner would have nothing to write`);
+    if (compiles.problems.length > 0) {
+      links.push(compiles);
+      onLink(compiles);
+    }
+    const bench = versionsBench(chapter, root);
+    try {
+      if (startsAndEnds) record(chapter, await bench.check(startVersion(chapter), {}), 'its start', 'fail');
       if (chapter.steps.length > 1) {
         for (const step of chapter.steps) {
-          const variant = scratchApp(appVersion(chapter, (name) => name === step.name), chapter.dir);
-          try {
-            await link(chapter, variant, `step "${step.name}" left out`, 'step', step.section);
-          } finally {
-            rmSync(variant, { recursive: true, force: true });
-          }
+          // One failing check of its section is the proof: the others need not run.
+          const run = await bench.check(appVersion(chapter, (name) => name === step.name), { sections: [step.section], bail: true });
+          record(chapter, run, `step "${step.name}" left out`, 'step', step.section);
         }
       }
+      if (startsAndEnds) record(chapter, await bench.check(solutionVersion(chapter), {}), `chapters/${chapter.folder}`, 'pass');
+    } finally {
+      await bench.close();
     }
-    await link(chapter, chapter.dir, `chapters/${chapter.folder}`, 'pass');
   }
   const last = chapters.at(-1);
-  if (last && (!only || only.includes(last.number))) await link(last, finalDir, 'final', 'pass');
+  if (last && (!only || only.includes(last.number))) record(last, await runChecks({ chapter: last, target: finalDir, quiet: true, causes: false }), 'final', 'pass');
   return links;
 }

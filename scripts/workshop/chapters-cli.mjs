@@ -4,6 +4,9 @@
  *
  *   chapters check [N...]         the lines to write against each chapter's budget, the declared
  *                                 changes, then the chain (all chapters, or these)
+ *   chapters check --steps-only   the same, without each chapter's start and end runs: what
+ *                                 `npm test` runs, whose site step proves those two with verify
+ *                                 itself, following each chapter as a learner does
  *   chapters declared             only the declared changes (seconds)
  *   chapters budget               only the lines to write (a second)
  *   chapters sync [--since REV] [--dry-run]   carry a change made in final/ into the chapters
@@ -49,10 +52,11 @@ function declared() {
   return findings.length === 0 ? 0 : 1;
 }
 
-/** @param {number[]} only */
-async function chain(only) {
+/** @param {number[]} only @param {boolean} startsAndEnds */
+async function chain(only, startsAndEnds) {
   const links = await runChain({
     ...(only.length ? { only } : {}),
+    startsAndEnds,
     onLink: (link) => {
       const mark = link.problems.length === 0 ? '✔' : '✖';
       const what = {
@@ -78,15 +82,16 @@ export async function main(argv) {
   if (command === 'budget') return budget();
   if (command === 'sync') return sync(rest);
   if (command === 'check') {
-    const only = rest.map(Number);
+    const stepsOnly = rest.includes('--steps-only');
+    const only = rest.filter((word) => word !== '--steps-only').map(Number);
     if (only.some((number) => !Number.isInteger(number))) {
-      console.error('usage: chapters check [N...]');
+      console.error('usage: chapters check [--steps-only] [N...]');
       return 2;
     }
     const budgetStatus = budget(only);
     const declaredStatus = declared();
-    return (await chain(only)) || budgetStatus || declaredStatus;
+    return (await chain(only, !stepsOnly)) || budgetStatus || declaredStatus;
   }
-  console.error('usage: chapters check [N...] | chapters budget | chapters declared | chapters sync [--since REV] [--dry-run]');
+  console.error('usage: chapters check [--steps-only] [N...] | chapters budget | chapters declared | chapters sync [--since REV] [--dry-run]');
   return 2;
 }

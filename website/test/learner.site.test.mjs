@@ -2,11 +2,12 @@
 /* global document, Node -- page.evaluate() runs its function in the page */
 /**
  * Every chapter followed as an attendee follows it, with only what its page shows (part of
- * `npm run test:site`): in a copy of the repository, `goto N`; `verify` fails and names every step
- * still to write; then each step is written from the page as the built site renders it in
- * Chromium (the code block of each step, put in place of the ✍ placeholder its title names, in
- * the file its title names), never from the chapter's folder; `diff` then shows nothing, and
- * `verify` passes.
+ * `npm run test:site`): in a copy of the repository, `goto N`; `verify` fails, every check of it,
+ * and names every step still to write; then each step is written from the page as the built site
+ * renders it in Chromium (the code block of each step, put in place of the ✍ placeholder its
+ * title names, in the file its title names), never from the chapter's folder; `diff` then shows
+ * nothing, and `verify` passes. These are also the chain's proofs of each chapter's start and end
+ * (scripts/workshop/chain.mjs): `npm test` runs the chain's other links only.
  *
  * Before that, for every chapter: all the lines the learner writes are on the page, under the
  * section each step names (the share is printed, and must be 100 %).
@@ -123,6 +124,13 @@ describe('each chapter, followed with only what its page shows', function () {
       const before = workshop('verify');
       assert.equal(before.status, 1, `verify passes on the start of chapter ${chapter.number}:\n${before.output}`);
       for (const step of chapter.steps) assert.match(before.output, new RegExp(`- "${step.name}" in `), `verify does not name step "${step.name}":\n${before.output}`);
+      // Every check fails on the start (the chain's proof for npm test, made here with verify
+      // itself): one that passed there would check nothing the learner writes.
+      const { lastVerify } = JSON.parse(readFileSync(path.join(repo, '.workshop', 'progress.json'), 'utf8'));
+      assert.ok(!lastVerify.cause, `the start of chapter ${chapter.number} does not compile:\n${before.output}`);
+      assert.ok(lastVerify.results.length > 0, `no check ran on the start of chapter ${chapter.number}:\n${before.output}`);
+      const passing = lastVerify.results.filter((/** @type {{ state: string }} */ result) => result.state !== 'failed').map((/** @type {{ title: string }} */ result) => result.title);
+      assert.deepEqual(passing, [], `checks of chapter ${chapter.number} that do not fail on its start`);
 
       const workspace = path.join(repo, 'workspace');
       for (const block of shown.get(chapter.number) ?? []) {

@@ -6,7 +6,8 @@
  * (steps.mjs). This is how every chapter begins, how a learner who fell behind catches up, and
  * how an instructor gets a whole room to the same point.
  *
- *   goto N           asks first in a terminal; the current workspace is saved before it changes
+ *   goto N           asks first in a terminal (unless the workspace holds nothing of the learner's
+ *                    own: a chapter's start or solution); the workspace is saved before it changes
  *   goto N --yes     for scripts: no question
  *   goto N --keep    only say "I am on chapter N": workspace/ stays exactly as it is
  */
@@ -14,7 +15,7 @@ import path from 'node:path';
 import { reportToRoom } from '@session-api/room/client';
 import { chapterNamed } from '../context.mjs';
 import { DamagedProgress, keepDamagedProgress, moveTo, newProgress, readProgress, writeProgress } from '../progress.mjs';
-import { linesToWrite, startVersion } from '../steps.mjs';
+import { linesToWrite, solutionVersion, startVersion } from '../steps.mjs';
 import { UsageError, colours, command, confirmOverwrite } from '../ui.mjs';
 import { filesOf, holdsApp, saveWorkspace, writeApp } from '../workspace.mjs';
 
@@ -68,7 +69,8 @@ export async function goto(context, { chapter: typed, yes, keep }) {
 
   const start = startVersion(chapter);
   const changes = filesOf(place.workspace).length > 0 && !holdsApp(place.workspace, start);
-  if (changes) {
+  // Nothing of the learner's own would be lost: no question (a copy is still saved).
+  if (changes && !holdsNoWorkOfItsOwn(context)) {
     const question = `Replace the files of workspace/ with the start of chapter ${chapter.number}? (A copy of them is saved first.)`;
     if (!(await confirmOverwrite({ ask: context.ask, yes }, question, `goto ${chapter.number} --yes`))) {
       context.print('Nothing changed.');
@@ -83,6 +85,15 @@ export async function goto(context, { chapter: typed, yes, keep }) {
   if (saved) context.print(`Your previous workspace is saved in ${path.relative(context.root, saved.dir)}; ${command('restore')} lists the saved copies.`);
   context.print(aboutTheStart(chapter));
   return 0;
+}
+
+/**
+ * Whether workspace/ holds exactly a chapter's start or its solution: nothing of the learner's
+ * own that goto could lose, so it need not ask before replacing it.
+ * @param {import('../context.mjs').Context} context
+ */
+function holdsNoWorkOfItsOwn(context) {
+  return context.chapters.some((chapter) => holdsApp(context.place.workspace, startVersion(chapter)) || holdsApp(context.place.workspace, solutionVersion(chapter)));
 }
 
 /**

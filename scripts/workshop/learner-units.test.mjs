@@ -223,7 +223,8 @@ describe('learner CLI: saved copies', () => {
   });
 });
 
-describe('learner CLI: hint levels', () => {
+describe('learner CLI: hint levels', function () {
+  this.timeout(60_000);
   it('each hint shows one level more, up to the last, which says so; the progress file never holds a hint', async () => {
     const root = scratch();
     // A check as check() in checks.mjs declares one: a mocha test with the workshop's words on it.

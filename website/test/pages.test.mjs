@@ -71,7 +71,9 @@ describe('the website\'s shell blocks, run in page order', function () {
       .replace(new RegExp(`\\bport ${PAGES_PORT}\\b`, 'g'), `port ${port}`);
 
   before(async () => {
-    scratch = scratchCopy();
+    // The packages this checkout installed: the Setup page's `npm install` (minutes) is not run
+    // again here; CI's own install runs it, and the offline kit's test installs from the kit.
+    scratch = scratchCopy({ linkNodeModules: true });
     port = await freePort();
     env = learnerEnv({ PORT: String(port) });
     // What the commands leave in the temporary folder (a pipeline run's work folder, the local

@@ -140,6 +140,9 @@ export async function buildErrors(dir) {
       format: 'esm',
       platform: 'node',
       target: 'node20',
+      // The app's own files only: what a learner writes. The packages (the AWS SDK is most of a
+      // bundle) are the stack's to bundle; here they would take seconds of every save.
+      packages: 'external',
       metafile: true,
       logLevel: 'silent',
     });

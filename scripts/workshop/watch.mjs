@@ -19,9 +19,10 @@
  * (`hint` reads it); passing the chapter moves workspace/ to the next chapter's start, as verify
  * does, and watching goes on there. Ctrl-C stops the stack and everything it started.
  */
-import { mkdtempSync, rmSync, watch as watchFolder } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { watch as watchFiles } from 'chokidar';
 import { buildErrors } from './causes.mjs';
 import { NOT_APP_FILES } from './chapters.mjs';
 import { startCheckStack } from './check-stack.mjs';
@@ -99,13 +100,27 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
     }, DEBOUNCE_MS);
   };
 
-  const watcher = watchFolder(place.workspace, { recursive: true }, (_event, name) => {
-    const relative = String(name ?? '').split(path.sep).join('/');
+  // chokidar, not fs.watch's recursive mode: on Linux, Node 20's walks every folder, the stack's
+  // bundles in .esbuild/ included, and throws when one of them is gone before it is read.
+  const relativeOf = (/** @type {string} */ file) => path.relative(place.workspace, file).split(path.sep).join('/');
+  const watcher = watchFiles(place.workspace, {
+    ignoreInitial: true,
+    // Never descend into what is not the app (node_modules, the bundles, the reports).
+    ignored: (file) => {
+      const relative = relativeOf(file);
+      return relative !== '' && !relative.startsWith('..') && !isAppChange(relative);
+    },
+  });
+  watcher.on('all', (_event, file) => {
+    const relative = relativeOf(file);
     if (!relative || !isAppChange(relative)) return;
     if (pending.size === 0) savedAt = Date.now();
     pending.add(relative);
     schedule();
   });
+  // A watcher's error (a folder gone while it was read) is no reason to stop watching.
+  watcher.on('error', () => undefined);
+  await new Promise((resolve) => watcher.once('ready', resolve));
 
   /** What a passed chapter said, shown above the next chapter's first verdict. */
   let done = '';
@@ -238,7 +253,7 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
     stop: async () => {
       stopped = true;
       clearTimeout(timer);
-      watcher.close();
+      await watcher.close();
       await current.catch(() => undefined);
       await stack?.stop();
       await types.stop();

@@ -8,7 +8,7 @@
  *   npm run bench -- --report  only print the table of results.json
  *   npm run bench -- --only room [--quick]   only the room's figures (--quick: 30 s of load
  *                              instead of 3 min), put in results.json in place of their last ones
- *   npm run bench -- --only watch            only watch's and the cold verify's figures
+ *   npm run bench -- --only watch [--chapter N]  only watch's and the cold verify's figures (of chapter N)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -91,9 +91,10 @@ async function main(): Promise<void> {
   } else if (process.argv.includes('--only') && process.argv.includes('watch')) {
     // watch's and the cold verify's figures alone, in place of their last ones.
     const last = JSON.parse(readFileSync(RESULTS, 'utf8')) as Results;
-    const watch = await measureWatch((message) => progress(`  ${message}`));
+    const chosen = process.argv.flatMap((word, index) => (process.argv[index - 1] === '--chapter' ? [Number(word)] : []));
+    const watch = await measureWatch((message) => progress(`  ${message}`), chosen);
     const names = new Set(watch.map((row) => row.name));
-    results = { ...last, figures: [...last.figures.filter((row) => !names.has(row.name) && !/^(watch-|verify-cold-)/.test(row.name)), ...watch] };
+    results = { ...last, figures: [...last.figures.filter((row) => !names.has(row.name) && (chosen.length > 0 || !/^(watch-|verify-cold-)/.test(row.name))), ...watch] };
     writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   } else if (process.argv.includes('--only') && process.argv.includes('room')) {
     // The room's figures alone, in place of their last ones; the others stay as they were.

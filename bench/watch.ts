@@ -43,7 +43,7 @@ function cli(root: string, args: string[], allowFailure = false): { seconds: num
   return { seconds, output: `${run.stdout}${run.stderr}` };
 }
 
-export async function measureWatch(onChapter: (message: string) => void = () => undefined): Promise<Figure[]> {
+export async function measureWatch(onChapter: (message: string) => void = () => undefined, only: readonly number[] = []): Promise<Figure[]> {
   const { scratchRepository } = await import('@session-api/workshop/scratch-repository');
   const { loadChapters } = await import('@session-api/workshop/chapters');
   const { appVersion, chapterStepRegions, fillPlaceholder, placeholdersIn } = await import('@session-api/workshop/steps');
@@ -54,7 +54,7 @@ export async function measureWatch(onChapter: (message: string) => void = () => 
   const figures: Figure[] = [];
   try {
     const chapters = loadChapters(root);
-    for (const chapter of chapters.filter((candidate: Chapter) => candidate.steps.length > 0)) {
+    for (const chapter of chapters.filter((candidate: Chapter) => candidate.steps.length > 0 && (only.length === 0 || only.includes(candidate.number)))) {
       try {
         // A cold verify of the solution: twice, the fastest kept; nothing recorded.
         cli(root, ['goto', String(chapter.number), '--yes']);

@@ -120,7 +120,7 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
   });
   // A watcher's error (a folder gone while it was read) is no reason to stop watching.
   watcher.on('error', () => undefined);
-  await new Promise((resolve) => watcher.once('ready', resolve));
+  await new Promise((resolve) => watcher.once('ready', () => resolve(undefined)));
 
   /** What a passed chapter said, shown above the next chapter's first verdict. */
   let done = '';

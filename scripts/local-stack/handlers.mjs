@@ -14,7 +14,10 @@ import path from 'node:path';
 const LAMBDA_EVENT = createRequire(import.meta.url).resolve('./lambda-event.cjs');
 
 /**
- * The source of the module that stands in for one handler.
+ * The source of the module that stands in for one handler. It loads the bundle again when the
+ * bundle's file has changed since (a rebuild that `workshop watch` asked for): so a function
+ * instance that serverless-offline keeps stays warm through a rebuild, and only a bundle that
+ * changed is read again, instead of every instance of every function being started anew.
  * @param {string} bundle the handler's module, as a path without extension
  * @param {string} exportName the handler's name in that module
  */
@@ -24,9 +27,27 @@ export function wrapperSource(bundle, exportName) {
     '// Written by @session-api/local-stack for one run of the local stack (see lambda-event.cjs).',
     '// An error\'s stack names the TypeScript file and line, through the bundle\'s source map.',
     'process.setSourceMapsEnabled(true);',
+    "const { readFileSync, statSync } = require('node:fs');",
+    "const { createHash } = require('node:crypto');",
     `const { withHeadersAsSent } = require(${JSON.stringify(LAMBDA_EVENT)});`,
-    `const bundle = require(${JSON.stringify(bundle)});`,
-    `module.exports = { ...bundle, ${name}: withHeadersAsSent(bundle[${name}]) };`,
+    `const file = require.resolve(${JSON.stringify(bundle)});`,
+    '// The bundle as loaded, its file\'s time and size then, and a digest of its text.',
+    'let loaded;',
+    'let stamp;',
+    'let digest;',
+    'function current() {',
+    '  const { mtimeMs, size } = statSync(file);',
+    '  if (`${mtimeMs}:${size}` === stamp) return loaded;',
+    "  const now = createHash('sha256').update(readFileSync(file)).digest('hex');",
+    '  if (now !== digest) {',
+    '    delete require.cache[file];',
+    '    loaded = require(file);',
+    '    digest = now;',
+    '  }',
+    '  stamp = `${mtimeMs}:${size}`;',
+    '  return loaded;',
+    '}',
+    `module.exports = { ...current(), ${name}: (event, context, callback) => withHeadersAsSent(current()[${name}])(event, context, callback) };`,
     '',
   ].join('\n');
 }

@@ -130,8 +130,8 @@ export default class LocalStackPlugin {
 
   /**
    * Answers the process that started the stack, over the IPC channel it opened (LOCAL_STACK_CONTROL=ipc):
-   * `{ type: 'rebuild', id }` bundles every function again and has serverless-offline load the new
-   * bundles, then answers `{ type: 'rebuilt', id, error? }`.
+   * `{ type: 'rebuild', id }` bundles every function again (each function loads its new bundle at
+   * its next call), then answers `{ type: 'rebuilt', id, error? }`.
    */
   #listenForRebuilds() {
     if (!controlled()) return;
@@ -140,7 +140,9 @@ export default class LocalStackPlugin {
       try {
         const esbuild = this.#serverless.pluginManager.plugins.find((/** @type {any} */ plugin) => plugin.constructor?.name === 'EsbuildServerlessPlugin');
         await esbuild?.bundle();
-        await this.#serverless.pluginManager.spawn('offline:functionsUpdated');
+        // Not offline:functionsUpdated, which would stop every function instance: each handler's
+        // stand-in loads its bundle again when the bundle changed (handlers.mjs), and the instances
+        // stay warm. A function added or removed changes serverless.yml: the stack starts again.
         process.send?.({ type: 'rebuilt', id: message.id });
       } catch (error) {
         process.send?.({ type: 'rebuilt', id: message.id, error: error instanceof Error ? error.message : String(error) });

@@ -42,6 +42,8 @@ export function wrapperSource(bundle, exportName) {
     '  if (now !== digest) {',
     '    delete require.cache[file];',
     '    loaded = require(file);',
+    '    // The bundle of before is no longer this module\'s child: nothing holds it, and it is freed.',
+    '    module.children = module.children.filter((child) => child.id !== file || child === require.cache[file]);',
     '    digest = now;',
     '  }',
     '  stamp = `${mtimeMs}:${size}`;',

@@ -208,9 +208,9 @@ describe('Troubleshooting: every error text comes from the real tool', function 
   let awsTerminals = 0;
   /** `npm run <script> -- ARGS` in final/ of the clone, in such a terminal. */
   const deployCommand = (/** @type {string} */ script, /** @type {string[]} */ args, /** @type {NodeJS.ProcessEnv} */ env) => run(npm, ['run', script, '--', ...args], { cwd: path.join(repo, 'final'), env, timeoutMs: 120_000 });
-  /** Keys of a learner, and "AWS" at the stand-in's address. */
+  /** Keys of a learner (made up: the stand-in checks no signature), and "AWS" at the stand-in's address. */
   const withAws = (/** @type {string} */ url, /** @type {NodeJS.ProcessEnv} */ more = {}) =>
-    awsTerminal({ extra: { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_ENDPOINT_URL: url, ...more } });
+    awsTerminal({ extra: { AWS_ACCESS_KEY_ID: 'not-a-real-access-key-id', AWS_SECRET_ACCESS_KEY: 'not-a-real-secret-access-key', AWS_ENDPOINT_URL: url, ...more } });
 
   /** A real package of prod, built once in the clone (npm run package, no AWS needed). */
   const prodPackage = once(async () => {

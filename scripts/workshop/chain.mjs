@@ -21,7 +21,7 @@ import { loadChapters, repositoryRoot } from './chapters.mjs';
 import { sourceLine, typeErrors } from './causes.mjs';
 import { appVersion, solutionVersion, startVersion } from './steps.mjs';
 import { checkFiles, runChecks } from './verify.mjs';
-import { startCheckStack } from './check-stack.mjs';
+import { RESTARTS_STACK, stackAddress, startCheckStack } from './check-stack.mjs';
 import { linkPackages, writeApp } from './workspace.mjs';
 
 /**
@@ -107,9 +107,6 @@ export function checksCallTheApi(chapter) {
   });
 }
 
-/** A change of these needs the stack started again (routes, tables, settings); others, a rebuild. */
-const RESTARTS_STACK = /^(?:serverless\.ya?ml|config\/|infra\/|package\.json$)/;
-
 /**
  * The versions of one chapter's app, checked one after the other in one folder, against one
  * local stack kept running (when the checks call the API): each version is written over the one
@@ -137,7 +134,12 @@ function versionsBench(chapter, root) {
      * @returns {Promise<import('./verify.mjs').Verification>}
      */
     async check(version, { sections, bail = false }) {
-      const changed = [...new Set([...version.keys(), ...written.keys()])].filter((file) => !version.get(file)?.equals(written.get(file) ?? Buffer.alloc(0)) || !written.has(file));
+      // The files added, removed or changed since the version before.
+      const changed = [...new Set([...version.keys(), ...written.keys()])].filter((file) => {
+        const now = version.get(file);
+        const before = written.get(file);
+        return !now || !before || !now.equals(before);
+      });
       writeApp(dir, version);
       written = version;
       /** @type {NodeJS.ProcessEnv} */
@@ -151,12 +153,11 @@ function versionsBench(chapter, root) {
           } else {
             await stack.rebuild();
           }
-          env = { ...process.env, WORKSHOP_STACK: JSON.stringify({ baseUrl: stack.baseUrl, dynamodbEndpoint: stack.dynamodbEndpoint, signingKey: stack.signingKey.toString('base64'), logFile }) };
-        } catch (error) {
+          env = { ...process.env, WORKSHOP_STACK: JSON.stringify(stackAddress(stack, logFile)) };
+        } catch {
           // No stack: the checks start their own, and fail with its reason, as a learner's would.
           await stack?.stop();
           stack = undefined;
-          void error;
         }
       }
       return runChecks({ chapter, target: dir, quiet: true, causes: false, bail, env, ...(sections ? { sections } : {}) });

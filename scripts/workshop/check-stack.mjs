@@ -27,6 +27,21 @@ import { startLocalStack } from '@session-api/local-stack/start.mjs';
  */
 
 /**
+ * The app's files whose change needs the stack started again (its routes, tables and settings);
+ * a change of any other file needs its functions rebuilt only. Paths relative to the app.
+ */
+export const RESTARTS_STACK = /^(?:serverless\.ya?ml|config\/|infra\/|package\.json$)/;
+
+/**
+ * Where `stack` is, for the checks run in another process (WORKSHOP_STACK holds it as JSON).
+ * @param {CheckStack} stack @param {string} logFile the file the stack's output goes to
+ * @returns {StackAddress}
+ */
+export function stackAddress(stack, logFile) {
+  return { baseUrl: stack.baseUrl, dynamodbEndpoint: stack.dynamodbEndpoint, signingKey: stack.signingKey.toString('base64'), logFile };
+}
+
+/**
  * @param {string} appDir
  * @param {{ logFile?: string, environment?: Record<string, string>, control?: boolean }} [options]
  *   logFile: write what the stack prints there too; control: it rebuilds only on rebuild()

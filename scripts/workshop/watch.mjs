@@ -28,7 +28,7 @@ import path from 'node:path';
 import { watch as watchFiles } from 'chokidar';
 import { buildErrors } from './causes.mjs';
 import { NOT_APP_FILES } from './chapters.mjs';
-import { startCheckStack } from './check-stack.mjs';
+import { RESTARTS_STACK, stackAddress, startCheckStack } from './check-stack.mjs';
 import { currentChapter } from './context.mjs';
 import { requireProgress } from './progress.mjs';
 import { typeCheckerThread } from './type-checker.mjs';
@@ -39,9 +39,6 @@ import { requireWorkspace } from './workspace.mjs';
 
 /** Saves closer together than this make one run (an editor writes a file in several steps). */
 export const DEBOUNCE_MS = 120;
-
-/** Changes that need the stack started again: its routes, tables and settings. */
-const RESTARTS_STACK = /^(?:serverless\.ya?ml|config\/|infra\/|package\.json$)/;
 
 /** Files an editor writes beside the one saved, which are not the app. */
 const EDITOR_FILES = /(?:~|\.swp|\.swx|\.tmp|^4913)$|(?:^|\/)\.#/;
@@ -242,7 +239,7 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
   /** Where the stack is, for a run of the checks in another process. @returns {import('./check-stack.mjs').StackAddress} */
   const address = () => {
     if (!stack) throw new Error('the stack is not running');
-    return { baseUrl: stack.baseUrl, dynamodbEndpoint: stack.dynamodbEndpoint, signingKey: stack.signingKey.toString('base64'), logFile };
+    return stackAddress(stack, logFile);
   };
 
   current = runLoop();

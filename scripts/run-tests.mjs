@@ -20,6 +20,7 @@ const oneFunction = forwarded.some((word) => word.startsWith('--function'));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** @typedef {{ name: string, args: string[] }} Step */
+/** @typedef {{ name: string, passed: boolean, seconds: number, output: string }} Result */
 
 /** @type {Step[]} in the order they start: the slowest first, so that the quick ones fill the gaps */
 const steps = oneFunction
@@ -44,7 +45,7 @@ const steps = oneFunction
 
 /**
  * @param {Step} step
- * @returns {Promise<{ name: string, passed: boolean, seconds: number }>}
+ * @returns {Promise<Result>}
  */
 function run(step) {
   const started = Date.now();
@@ -59,20 +60,33 @@ function run(step) {
       const seconds = (Date.now() - started) / 1000;
       const passed = code === 0;
       console.log(`\n━━ ${passed ? '✔' : '✖'} ${step.name} (${seconds.toFixed(1)} s): npm ${step.args.join(' ')}\n${output.trimEnd()}\n`);
-      resolve({ name: step.name, passed, seconds });
+      resolve({ name: step.name, passed, seconds, output });
     });
   });
 }
 
 const started = Date.now();
 const queue = [...steps];
-/** @type {{ name: string, passed: boolean, seconds: number }[]} the results in the order of `steps`, whichever ends first */
+/** @type {Result[]} the results in the order of `steps`, whichever ends first */
 const results = [];
 const worker = async () => {
   for (let step = queue.shift(); step; step = queue.shift()) results[steps.indexOf(step)] = await run(step);
 };
 await Promise.all(Array.from({ length: serial ? 1 : 2 }, worker));
 
+/**
+ * What a failed step said about its failure, again at the very end: a CI log shown by its last
+ * lines must still say what failed. Mocha's list of failures when there is one, else the end.
+ * @param {string} output
+ */
+function failureExcerpt(output) {
+  const lines = output.trimEnd().split('\n');
+  const failing = lines.findIndex((line) => /^\s*\d+ failing\s*$/.test(line));
+  return (failing >= 0 ? lines.slice(failing, failing + 120) : lines.slice(-40)).join('\n');
+}
+for (const { name, passed, output } of results) {
+  if (!passed) console.log(`\n━━ what failed in ${name}:\n${failureExcerpt(output)}`);
+}
 console.log('━━ summary');
 for (const { name, passed, seconds } of results) {
   console.log(`${passed ? '✔' : '✖'} ${name} (${seconds.toFixed(1)} s)`);

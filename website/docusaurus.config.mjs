@@ -39,6 +39,9 @@ const config = {
     hooks: { onBrokenMarkdownLinks: 'throw', onBrokenMarkdownImages: 'throw' },
   },
   i18n: { defaultLocale: 'en', locales: ['en'] },
+  // Rspack, SWC and Lightning CSS (@docusaurus/faster) instead of webpack and Babel: the same
+  // site, built in a fraction of the time, which a fresh clone's `npm test` pays on every run.
+  future: { v4: { removeLegacyPostBuildHeadAttribute: true }, faster: true },
 
   presets: [
     [

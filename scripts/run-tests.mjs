@@ -7,6 +7,8 @@
  *   npm test                              the whole suite (what CI runs)
  *   npm test -- --function createSession  one function's tests plus the shared code's, and the checks
  *   npm test -- --serial                  one step at a time
+ *   npm test -- --lanes 4                 four steps at a time (a machine with more cores; on two,
+ *                                         three at once ended 4 % sooner and slowed every step)
  *
  * Each step is an npm script, so any step can also be run alone (`npm run lint`). Its output is
  * kept while it runs and printed whole when it ends, so that two steps never interleave.
@@ -15,7 +17,13 @@ import { spawn } from 'node:child_process';
 
 const argv = process.argv.slice(2);
 const serial = argv.includes('--serial');
-const forwarded = argv.filter((word) => word !== '--serial');
+const lanesAt = argv.indexOf('--lanes');
+const lanes = serial ? 1 : lanesAt >= 0 ? Number(argv[lanesAt + 1]) : 2;
+if (!Number.isInteger(lanes) || lanes < 1) {
+  console.error(`--lanes takes a whole number of steps to run at once (1 or more), not "${argv[lanesAt + 1] ?? ''}"`);
+  process.exit(2);
+}
+const forwarded = argv.filter((word, index) => word !== '--serial' && (lanesAt < 0 || (index !== lanesAt && index !== lanesAt + 1)));
 const oneFunction = forwarded.some((word) => word.startsWith('--function'));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
@@ -72,7 +80,7 @@ const results = [];
 const worker = async () => {
   for (let step = queue.shift(); step; step = queue.shift()) results[steps.indexOf(step)] = await run(step);
 };
-await Promise.all(Array.from({ length: serial ? 1 : 2 }, worker));
+await Promise.all(Array.from({ length: lanes }, worker));
 
 /**
  * What a failed step said about its failure, again at the very end: a CI log shown by its last

@@ -78,7 +78,7 @@ export async function measureWatch(onChapter: (message: string) => void = () => 
           return verdicts[count - 1] as Verdict;
         };
         const floor = async (): Promise<number> => {
-          const run = await runChecks({ chapter, target: workspace, quiet: true, causes: false, bail: true, env: { ...process.env, WORKSHOP_STACK: JSON.stringify(watching.address()) } });
+          const run = await runChecks({ chapter, target: workspace, quiet: true, causes: false, bail: true, env: watching.checksEnv() });
           return run.seconds;
         };
         try {

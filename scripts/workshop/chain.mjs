@@ -20,7 +20,7 @@ import path from 'node:path';
 import { loadChapters, repositoryRoot } from './chapters.mjs';
 import { sourceLine, typeErrors } from './causes.mjs';
 import { appVersion, solutionVersion, startVersion } from './steps.mjs';
-import { checkFiles, runChecks } from './verify.mjs';
+import { checksCallTheApi, runChecks } from './verify.mjs';
 import { RESTARTS_STACK, stackAddress, startCheckStack } from './check-stack.mjs';
 import { linkPackages, writeApp } from './workspace.mjs';
 
@@ -90,21 +90,6 @@ export function linkProblems(run, expect, section) {
     return run.results.some((result) => result.state === 'failed') ? [] : [`every check of "${section}" passes without this step: none of them checks it`];
   }
   return run.results.filter((result) => result.state !== 'failed').map((result) => `"${result.title}" ${result.state === 'passed' ? 'already passes' : 'was skipped'} on the start: it checks nothing the learner writes`);
-}
-
-/** What the checks use of @session-api/workshop/checks when they call the API: a stack must run for them. */
-const CALLS_THE_API = /\b(?:call|api|newAccount|newSession|simultaneously|warmUp)\b/;
-
-/**
- * Whether a chapter's checks call the API: they import a helper that does. The chain starts a
- * local stack only for those chapters.
- * @param {Chapter} chapter
- */
-export function checksCallTheApi(chapter) {
-  return checkFiles(chapter).some((file) => {
-    const imports = /import\s*\{([^}]*)\}\s*from\s*'@session-api\/workshop\/checks'/.exec(readFileSync(file, 'utf8'))?.[1] ?? '';
-    return CALLS_THE_API.test(imports);
-  });
 }
 
 /**

@@ -43,6 +43,21 @@ export function checkFiles(chapter) {
     .map((name) => path.join(dir, name));
 }
 
+/** What the checks use of @session-api/workshop/checks when they call the API: a stack must run for them. */
+const CALLS_THE_API = /\b(?:call|api|newAccount|newSession|simultaneously|warmUp)\b/;
+
+/**
+ * Whether a chapter's checks call the API: they import a helper that does. The chain and
+ * `workshop watch` keep a local stack running only for those chapters.
+ * @param {Chapter} chapter
+ */
+export function checksCallTheApi(chapter) {
+  return checkFiles(chapter).some((file) => {
+    const imports = /import\s*\{([^}]*)\}\s*from\s*'@session-api\/workshop\/checks'/.exec(readFileSync(file, 'utf8'))?.[1] ?? '';
+    return CALLS_THE_API.test(imports);
+  });
+}
+
 /**
  * The line the reporter prints above a chapter's checks.
  * @param {Chapter} chapter

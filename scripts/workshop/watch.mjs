@@ -10,7 +10,8 @@
  *      TypeScript's or esbuild's words;
  *   2. the stack bundles the functions again and loads the new bundles (told over its IPC
  *      channel, so the checks never call the code of before the save); a change of serverless.yml
- *      or of a stage's settings starts it again instead;
+ *      or of a stage's settings starts it again instead. A chapter whose checks never call the
+ *      API (7 to 9: coverage, packages, pipelines) runs no stack at all;
  *   3. the checks run against it, up to the first that fails.
  *
  * The screen shows the last run only: the first failing check with its step, its section and the
@@ -33,7 +34,7 @@ import { currentChapter } from './context.mjs';
 import { requireProgress } from './progress.mjs';
 import { typeCheckerThread } from './type-checker.mjs';
 import { colours, command } from './ui.mjs';
-import { anchorOf, causeLines, runChecks, stepStates, stepsOf, unwrittenLines } from './verify.mjs';
+import { anchorOf, causeLines, checksCallTheApi, runChecks, stepStates, stepsOf, unwrittenLines } from './verify.mjs';
 import { reportToRoom } from '@session-api/room/client';
 import { requireWorkspace } from './workspace.mjs';
 
@@ -77,9 +78,12 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
 
   /** @type {import('./check-stack.mjs').CheckStack | undefined} */
   let stack;
-  const startStack = async () => {
+  const stopStack = async () => {
     await stack?.stop();
     stack = undefined;
+  };
+  const startStack = async () => {
+    await stopStack();
     stack = await startCheckStack(place.workspace, { logFile, control: true });
   };
 
@@ -173,9 +177,12 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
       phase('build');
       return errors.length > 0 ? { kind: /** @type {const} */ ('build'), errors } : undefined;
     });
+    // A chapter whose checks never call the API (7 to 9) gets no stack: nothing to rebuild.
+    const needsStack = checksCallTheApi(chapter);
     const restart = !stack || [...changed].some((file) => RESTARTS_STACK.test(file));
+    const stackWork = !needsStack ? stopStack() : restart ? startStack() : /** @type {import('./check-stack.mjs').CheckStack} */ (stack).rebuild();
     /** @type {Promise<string | undefined>} what went wrong starting or rebuilding the stack */
-    const stackReady = (restart ? startStack() : /** @type {import('./check-stack.mjs').CheckStack} */ (stack).rebuild()).then(
+    const stackReady = stackWork.then(
       () => {
         phase('stack');
         return undefined;
@@ -195,7 +202,7 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
     const stopOnTypes = typesFound.then((found) => {
       if (found) abort.abort();
     });
-    const run = await runChecks({ chapter, target: place.workspace, quiet: true, causes: false, bail: true, signal: abort.signal, env: { ...process.env, WORKSHOP_STACK: JSON.stringify(address()) } });
+    const run = await runChecks({ chapter, target: place.workspace, quiet: true, causes: false, bail: true, signal: abort.signal, env: checksEnv() });
     phase('checks');
     const typeCause = await typesFound;
     await stopOnTypes;
@@ -213,7 +220,7 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
     const next = currentChapter(context, requireProgress(place));
     if (next.number !== before.number) {
       // On to the next chapter: its start is in workspace/ now (the saves of goto's files come
-      // too), checked from scratch on a stack started again.
+      // too), checked from scratch on a stack started again (if its checks call the API).
       chapter = next;
       pending.add('(start)');
       pending.add('serverless.yml');
@@ -236,10 +243,15 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
     return { chapter: chapter.number, kind: 'cause', text: [...causeLines(cause, 'save'), '', `Stuck? ${command('hint')}`].join('\n'), seconds: seconds() };
   };
 
-  /** Where the stack is, for a run of the checks in another process. @returns {import('./check-stack.mjs').StackAddress} */
-  const address = () => {
-    if (!stack) throw new Error('the stack is not running');
-    return stackAddress(stack, logFile);
+  /**
+   * Where the stack is, for a run of the checks in another process; none runs for a chapter
+   * whose checks never call the API. @returns {import('./check-stack.mjs').StackAddress | undefined}
+   */
+  const address = () => (stack ? stackAddress(stack, logFile) : undefined);
+  /** The environment of a run of the checks: the stack's address, when one runs. */
+  const checksEnv = () => {
+    const where = address();
+    return where ? { ...process.env, WORKSHOP_STACK: JSON.stringify(where) } : process.env;
   };
 
   current = runLoop();
@@ -247,8 +259,8 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
   return {
     /** The chapter being watched. */
     chapter: () => chapter,
-    /** Where its stack is (for a measurement that runs the same checks against it). */
-    address,
+    /** The environment that runs the checks against its stack, if any (for a measurement that runs the same checks). */
+    checksEnv,
     /** Stops watching, and the stack with everything it started. */
     stop: async () => {
       stopped = true;

@@ -72,6 +72,9 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
   const { place } = context;
   requireWorkspace(place);
   let chapter = currentChapter(context, requireProgress(place));
+  // A chapter whose checks never call the API (7 to 9) gets no stack: nothing to rebuild. Read
+  // from its check files once per chapter, not on every save.
+  let needsStack = checksCallTheApi(chapter);
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'workshop-watch-'));
   const logFile = path.join(scratch, 'stack.log');
   const types = typeCheckerThread(place.workspace);
@@ -177,8 +180,6 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
       phase('build');
       return errors.length > 0 ? { kind: /** @type {const} */ ('build'), errors } : undefined;
     });
-    // A chapter whose checks never call the API (7 to 9) gets no stack: nothing to rebuild.
-    const needsStack = checksCallTheApi(chapter);
     const restart = !stack || [...changed].some((file) => RESTARTS_STACK.test(file));
     const stackWork = !needsStack ? stopStack() : restart ? startStack() : /** @type {import('./check-stack.mjs').CheckStack} */ (stack).rebuild();
     /** @type {Promise<string | undefined>} what went wrong starting or rebuilding the stack */
@@ -222,6 +223,7 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
       // On to the next chapter: its start is in workspace/ now (the saves of goto's files come
       // too), checked from scratch on a stack started again (if its checks call the API).
       chapter = next;
+      needsStack = checksCallTheApi(chapter);
       pending.add('(start)');
       pending.add('serverless.yml');
     }

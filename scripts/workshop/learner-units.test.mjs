@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
+import { stripVTControlCharacters } from 'node:util';
 import { main } from './cli.mjs';
 import { unifiedDiff } from './commands/diff.mjs';
 import { whatToVerify } from './commands/verify.mjs';
@@ -19,6 +20,13 @@ import { appPath, placeOf, saveWorkspace, savedCopies } from './workspace.mjs';
 import { UsageError } from './ui.mjs';
 import { portNamed } from './commands/serve.mjs';
 import { WORKSHOP_PORTS, portIsFree, portToSuggest } from '@session-api/local-stack/ports.mjs';
+
+/**
+ * A printed line without its colours. picocolors colours output when CI is set (as on CI's
+ * machine) or in a terminal, so a test that reads what was printed must not depend on where it runs.
+ * @param {string} text
+ */
+const plain = (text) => stripVTControlCharacters(text);
 
 /** A temporary folder, removed after the test. */
 function scratch() {
@@ -248,7 +256,7 @@ describe('learner CLI: hint levels', function () {
       }),
     });
     /** @param {string[]} lines */
-    const hint = async (lines) => assert.equal(await main(['hint'], { cwd: root, print: (text = '') => lines.push(text) }), 0);
+    const hint = async (lines) => assert.equal(await main(['hint'], { cwd: root, print: (text = '') => lines.push(plain(text)) }), 0);
     /** @type {string[][]} */
     const runs = [[], [], [], []];
     for (const lines of runs) {
@@ -278,7 +286,7 @@ describe('learner CLI: hint levels', function () {
       }),
     });
     const lines = /** @type {string[]} */ ([]);
-    assert.equal(await main(['hint'], { cwd: root, print: (text = '') => lines.push(text) }), 0);
+    assert.equal(await main(['hint'], { cwd: root, print: (text = '') => lines.push(plain(text)) }), 0);
     assert.ok(lines.includes('✖ Your code does not compile'), lines.join('\n'));
     assert.ok(lines.some((line) => line.includes("src/lib/tokens.ts:12: Cannot find name 'InvalidTokenError'.")));
     assert.ok(lines.some((line) => line.startsWith('Hint 1 of 3: Start with the first error')));

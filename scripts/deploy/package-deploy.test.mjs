@@ -4,7 +4,7 @@
  * the package checks and the bundle budget. Real packaging is tested by final/test/deploy.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +65,38 @@ describe('deploy scripts: package and deploy', () => {
     writeFileSync(path.join(scratch, 'notes.txt'), 'mine');
     await assert.rejects(output(packageStage, ['--stage', 'dev', '--out', scratch]), /is not empty and holds no package/);
     assert.equal(readFileSync(path.join(scratch, 'notes.txt'), 'utf8'), 'mine');
+  });
+
+  it('npm run package gives serverless a temporary folder of its own and removes it, with what serverless-esbuild left there', async () => {
+    const out = path.join(scratch, 'dev');
+    /** @type {string[]} */
+    const folders = [];
+    /** @type {NonNullable<Parameters<typeof packageStage>[1]>['serverless']} */
+    const serverless = (args, { env = {} }) => {
+      const folder = env['TMPDIR'] ?? '';
+      folders.push(folder);
+      assert.equal(env['TEMP'], folder);
+      assert.equal(env['TMP'], folder);
+      assert.ok(existsSync(folder), 'the temporary folder exists while serverless runs');
+      // What serverless-esbuild leaves behind: a zip's staging folder, never removed.
+      mkdirSync(path.join(folder, 'ping-1234-1700000000000-abcd', 'src'), { recursive: true });
+      writeFileSync(path.join(folder, 'ping-1234-1700000000000-abcd', 'src', 'handler.js'), 'bundle');
+      assert.equal(args[args.indexOf('--package') + 1], out);
+      const dir = fakePackage('dev', { ping: 100 });
+      // The template, in the state file and beside it, that the commit is recorded in.
+      const state = JSON.parse(readFileSync(path.join(dir, 'serverless-state.json'), 'utf8'));
+      state.service.provider.compiledCloudFormationTemplate = { Resources: {} };
+      writeFileSync(path.join(dir, 'serverless-state.json'), JSON.stringify(state));
+      writeFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), JSON.stringify({ Resources: {} }));
+      return 0;
+    };
+    const lines = /** @type {string[]} */ ([]);
+    await packageStage(['--stage', 'dev', '--out', out], { log: (line) => lines.push(line), serverless });
+    assert.equal(folders.length, 1, 'serverless ran once');
+    assert.notEqual(folders[0], os.tmpdir(), 'not the machine\'s temporary directory itself');
+    assert.ok(folders[0]?.startsWith(os.tmpdir()), 'inside the machine\'s temporary directory');
+    assert.equal(existsSync(folders[0] ?? ''), false, 'removed after the package, with what was left in it');
+    assert.ok(lines.some((line) => line.startsWith('Package of stage dev: ')), lines.join('\n'));
   });
 
   it('measures each function\'s zip and compares it with twice its recorded size', () => {

@@ -22,7 +22,8 @@
  * --record-facts records what the stage's template holds in the app's template-facts.json
  * (template-facts.mjs), the figures the website's pages state.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { compareWithBudget, kilobytes, LIMIT_FACTOR, readBudget, writeBudget, zipSizes } from './bundle-budget.mjs';
 import { packageDirectory, parseOptions, runServerless, UsageError } from './common.mjs';
@@ -40,6 +41,26 @@ function clearOutputFolder(out) {
     throw new UsageError(`${out} is not empty and holds no package: choose a new or empty folder for --out`);
   }
   rmSync(out, { recursive: true });
+}
+
+/**
+ * Runs serverless with a temporary folder of its own, removed afterwards. serverless-esbuild
+ * (1.57) copies each function's bundle into a folder of the temporary directory to zip it, and
+ * never removes it: its clean-up is not recursive, and its error is swallowed
+ * (floydspace/serverless-esbuild#589). That is 2 MB per function on every package, left on the
+ * learner's disk for good; in a folder of our own, it goes when the package is done.
+ * @template T
+ * @param {(env: NodeJS.ProcessEnv) => T} run
+ * @returns {T}
+ */
+export function withOwnTemporaryFolder(run) {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'app-package-'));
+  try {
+    // TMPDIR on Linux and macOS, TEMP and TMP on Windows: what os.tmpdir() reads.
+    return run({ ...process.env, TMPDIR: folder, TEMP: folder, TMP: folder });
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -68,7 +89,7 @@ export async function main(argv, { log = console.log, serverless = runServerless
   }
 
   clearOutputFolder(out); // nothing of an older package may linger
-  const status = serverless(args, { dryRun: false, deployment, log });
+  const status = withOwnTemporaryFolder((env) => serverless(args, { dryRun: false, deployment, log, env }));
   if (status !== 0) return status;
   recordCommit(out, source, app);
   log(`Recorded ${commitText} and the app ${app}/ in the package of ${deployment}-${options.stage}.`);

@@ -1,19 +1,23 @@
 // @ts-check
 /**
- * `npm test` at the repository root: everything, two steps at a time (most of the time a step
- * waits on a local stack, a browser or bcrypt, so two keep this 2-core machine busy without
- * starving either):
+ * `npm test` at the repository root: everything, two steps at a time, and beside them, at a lower
+ * CPU priority, the steps that only compute (type-check, lint). Alone, a step keeps about three
+ * quarters of a core busy: it waits on a local stack, a browser or bcrypt. Two steps at a time
+ * left a quarter of this 2-core machine idle, and a third step of the same kind (--lanes 3)
+ * ended no sooner (694 s both), its work slowing the other two. A step run at a lower priority
+ * gets the CPU the others leave idle, and gives it back as soon as they need it.
  *
  *   npm test                              the whole suite (what CI runs)
  *   npm test -- --function createSession  one function's tests plus the shared code's, and the checks
  *   npm test -- --serial                  one step at a time
- *   npm test -- --lanes 4                 four steps at a time (a machine with more cores; on two,
- *                                         three at once ended 4 % sooner and slowed every step)
+ *   npm test -- --lanes 4                 four steps at a time, besides the background ones (a
+ *                                         machine with more cores)
  *
  * Each step is an npm script, so any step can also be run alone (`npm run lint`). Its output is
  * kept while it runs and printed whole when it ends, so that two steps never interleave.
  */
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 
 const argv = process.argv.slice(2);
 const serial = argv.includes('--serial');
@@ -27,10 +31,10 @@ const forwarded = argv.filter((word, index) => word !== '--serial' && (lanesAt <
 const oneFunction = forwarded.some((word) => word.startsWith('--function'));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-/** @typedef {{ name: string, args: string[] }} Step */
+/** @typedef {{ name: string, args: string[], background?: boolean }} Step  background: it only computes, so it runs beside the lanes at a lower priority */
 /** @typedef {{ name: string, passed: boolean, seconds: number, output: string }} Result */
 
-/** @type {Step[]} in the order they start: the slowest first, so that the quick ones fill the gaps */
+/** @type {Step[]} in the order they start */
 const steps = oneFunction
   ? [
       { name: 'type-check', args: ['run', 'typecheck'] },
@@ -39,28 +43,44 @@ const steps = oneFunction
       { name: 'final/', args: ['test', '-w', 'final', '--', ...forwarded] },
     ]
   : [
-      // Longest first (as a fresh clone's CI timed them), so that two lanes end close together.
+      // The two longest first, then an order that makes two lanes end close together, as this
+      // machine timed them (seconds): site 369 and tooling 397 at once; the lane that frees first
+      // takes the docs (163) and then final/ (124-155), the other the chain (229): 670 at most.
+      // Longest first would give the chain to the site's lane and leave final/ alone at the end.
       { name: 'website: in the browser', args: ['run', 'test:site'] },
       { name: 'tooling tests', args: ['run', 'test:tooling'] },
+      { name: 'website: pages and their commands', args: ['run', 'test:docs'] },
       // Each chapter's start and end are proven in the site step, followed as a learner follows it.
       { name: 'chapters: the budget, declared changes and the chain of steps', args: ['run', 'chapters:check', '--', '--steps-only'] },
-      { name: 'website: pages and their commands', args: ['run', 'test:docs'] },
       { name: 'final/', args: ['test', '-w', 'final'] },
-      { name: 'type-check', args: ['run', 'typecheck'] },
-      { name: 'lint', args: ['run', 'lint'] },
-      { name: 'pipelines check', args: ['run', 'pipelines:check'] },
+      { name: 'type-check', args: ['run', 'typecheck'], background: true },
+      { name: 'lint', args: ['run', 'lint'], background: true },
+      { name: 'pipelines check', args: ['run', 'pipelines:check'], background: true },
     ];
+
+/** How much lower a background step's priority is (nice's scale: 19 is the lowest). */
+const BACKGROUND_NICENESS = 10;
 
 /**
  * @param {Step} step
+ * @param {{ lower?: boolean }} [options]  lower: run it at a lower CPU priority (its children inherit it)
  * @returns {Promise<Result>}
  */
-function run(step) {
+function run(step, { lower = false } = {}) {
   const started = Date.now();
   console.log(`▶ ${step.name}: npm ${step.args.join(' ')}`);
   return new Promise((resolve) => {
     // npm is a .cmd script on Windows, which only a shell can start (the arguments are fixed words).
     const child = spawn(npm, step.args, { stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' });
+    // Set before npm starts the step's own command (it takes npm a good part of a second to load),
+    // which then inherits it. Where a priority cannot be lowered, the step simply runs as it is.
+    if (lower && child.pid !== undefined) {
+      try {
+        os.setPriority(child.pid, Math.min(19, os.getPriority(process.pid) + BACKGROUND_NICENESS));
+      } catch {
+        // not allowed here: no harm done
+      }
+    }
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -74,13 +94,17 @@ function run(step) {
 }
 
 const started = Date.now();
-const queue = [...steps];
+// One at a time (--serial): every step in one lane, at its normal priority.
+const inBackground = (/** @type {Step} */ step) => !serial && step.background === true;
 /** @type {Result[]} the results in the order of `steps`, whichever ends first */
 const results = [];
-const worker = async () => {
-  for (let step = queue.shift(); step; step = queue.shift()) results[steps.indexOf(step)] = await run(step);
+/** @param {Step[]} queue @param {{ lower?: boolean }} [options] */
+const worker = async (queue, options) => {
+  for (let step = queue.shift(); step; step = queue.shift()) results[steps.indexOf(step)] = await run(step, options);
 };
-await Promise.all(Array.from({ length: lanes }, worker));
+const foreground = steps.filter((step) => !inBackground(step));
+const background = steps.filter(inBackground);
+await Promise.all([...Array.from({ length: lanes }, () => worker(foreground)), worker(background, { lower: true })]);
 
 /**
  * What a failed step said about its failure, again at the very end: a CI log shown by its last

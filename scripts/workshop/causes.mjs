@@ -12,13 +12,12 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { readServiceFunctions, readServiceResources } from '@session-api/local-stack/service-resources.mjs';
 import YAML from 'yaml';
-import { readFileSync } from 'node:fs';
 
 const require = createRequire(import.meta.url);
 
@@ -44,13 +43,33 @@ function resolveFromApp(dir, request) {
   }
 }
 
+/** The folder of verify's type-check info, in the temporary folder: never among the learner's files. */
+const typeCheckInfoFolder = () => path.join(os.tmpdir(), 'workshop-type-check');
+
+/** How many app folders' type-check info is kept: the learner's workspace and a few more. */
+const TYPE_CHECK_INFO_KEPT = 20;
+
 /**
- * Where verify's type check keeps what it learnt of an app folder (tsc's build info): in the
- * temporary folder, one file per folder, never in the learner's files.
+ * Where verify's type check keeps what it learnt of an app folder (tsc's build info), one file
+ * per folder.
  * @param {string} dir the app
  */
 export function typeCheckInfo(dir) {
-  return path.join(os.tmpdir(), 'workshop-type-check', `${createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 16)}.tsbuildinfo`);
+  return path.join(typeCheckInfoFolder(), `${createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 16)}.tsbuildinfo`);
+}
+
+/**
+ * Removes all but the newest type-check info files: a folder that is gone (a test's copy, an
+ * old clone) would otherwise leave its file behind for good.
+ * @param {string} folder
+ * @param {number} keep
+ */
+export function forgetOldTypeCheckInfo(folder = typeCheckInfoFolder(), keep = TYPE_CHECK_INFO_KEPT) {
+  const names = existsSync(folder) ? readdirSync(folder).filter((name) => name.endsWith('.tsbuildinfo')) : [];
+  if (names.length <= keep) return;
+  // Another verify may remove a file between the listing and the look at it: it is gone either way.
+  const files = names.map((name) => path.join(folder, name)).map((file) => ({ file, changedAt: statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0 }));
+  for (const { file } of files.sort((a, b) => b.changedAt - a.changedAt).slice(keep)) rmSync(file, { force: true });
 }
 
 /**
@@ -73,6 +92,7 @@ export async function typeErrors(dir) {
     child.once('error', reject);
     child.once('close', () => resolve(text));
   });
+  forgetOldTypeCheckInfo();
   return { errors: parseTypeErrors(output), output };
 }
 

@@ -5,9 +5,10 @@
  * clean app, then a mistake, then the mistake fixed.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { typeCheckInfo, typeErrors } from './causes.mjs';
+import { forgetOldTypeCheckInfo, typeCheckInfo, typeErrors } from './causes.mjs';
 import { loadChapters } from './chapters.mjs';
 import { readApp, scratchApp } from './workspace.mjs';
 
@@ -39,5 +40,23 @@ describe('verify\'s type check, incremental from one verify to the next', functi
     assert.match(errors[0]?.message ?? '', /Type 'string' is not assignable to type 'number'/);
     writeFileSync(handler, clean);
     assert.deepEqual((await typeErrors(dir)).errors, [], 'the mistake fixed, none is left');
+  });
+
+  it('keeps the type-check info of the newest folders only, so that folders long gone leave nothing behind', () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'type-check-info-'));
+    try {
+      // Five apps' files, the first the oldest; and a file that is not type-check info.
+      for (let index = 0; index < 5; index += 1) {
+        const file = path.join(folder, `app-${index}.tsbuildinfo`);
+        writeFileSync(file, '{}');
+        utimesSync(file, 1_000_000 + index * 60, 1_000_000 + index * 60);
+      }
+      writeFileSync(path.join(folder, 'notes.txt'), 'not ours');
+      forgetOldTypeCheckInfo(folder, 3);
+      assert.deepEqual(readdirSync(folder).sort(), ['app-2.tsbuildinfo', 'app-3.tsbuildinfo', 'app-4.tsbuildinfo', 'notes.txt']);
+      forgetOldTypeCheckInfo(path.join(folder, 'none'), 3); // no folder yet: nothing to do
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -43,10 +43,11 @@ const steps = oneFunction
       { name: 'final/', args: ['test', '-w', 'final', '--', ...forwarded] },
     ]
   : [
-      // The two longest first, then an order that makes two lanes end close together, as this
-      // machine timed them (seconds): site 369 and tooling 397 at once; the lane that frees first
-      // takes the docs (163) and then final/ (124-155), the other the chain (229): 670 at most.
-      // Longest first would give the chain to the site's lane and leave final/ alone at the end.
+      // The two longest first, then an order that makes the two lanes end close together, as
+      // fresh clones here timed them (seconds): site 375 and tooling 405 at once; the lane that
+      // frees first takes the docs (155) and then final/ (150), the other the chain (251): the
+      // lanes ended at 682 and 656. Longest first gave the chain to the site's lane and left
+      // final/ running alone at the end.
       { name: 'website: in the browser', args: ['run', 'test:site'] },
       { name: 'tooling tests', args: ['run', 'test:tooling'] },
       { name: 'website: pages and their commands', args: ['run', 'test:docs'] },

@@ -53,7 +53,7 @@ function clearOutputFolder(out) {
  * @param {(env: NodeJS.ProcessEnv) => T} run
  * @returns {T}
  */
-export function withOwnTemporaryFolder(run) {
+function withOwnTemporaryFolder(run) {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'app-package-'));
   try {
     // TMPDIR on Linux and macOS, TEMP and TMP on Windows: what os.tmpdir() reads.

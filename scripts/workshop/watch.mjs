@@ -180,10 +180,14 @@ export async function startWatching(context, { onVerdict = () => undefined, onRu
       phase('build');
       return errors.length > 0 ? { kind: /** @type {const} */ ('build'), errors } : undefined;
     });
-    const restart = !stack || [...changed].some((file) => RESTARTS_STACK.test(file));
-    const stackWork = !needsStack ? stopStack() : restart ? startStack() : /** @type {import('./check-stack.mjs').CheckStack} */ (stack).rebuild();
+    /** What the saves ask of the stack: none for this chapter, a new one, or its functions bundled again. */
+    const updateStack = () => {
+      if (!needsStack) return stopStack();
+      if (!stack || [...changed].some((file) => RESTARTS_STACK.test(file))) return startStack();
+      return stack.rebuild();
+    };
     /** @type {Promise<string | undefined>} what went wrong starting or rebuilding the stack */
-    const stackReady = stackWork.then(
+    const stackReady = updateStack().then(
       () => {
         phase('stack');
         return undefined;

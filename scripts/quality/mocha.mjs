@@ -22,6 +22,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -40,6 +41,29 @@ const SUITES = {
   load: () => ['test/load/**/*.test.ts'],
   'load-full': () => ['test/load/**/*.full.ts'],
 };
+
+/**
+ * The suites whose files run side by side, one mocha worker per core: each integration file
+ * starts an embedded DynamoDB of its own, and no file counts on another having run. The rest share
+ * a local stack or must run last (e2e's after-all files), so they run one file after another.
+ */
+const PARALLEL_SUITES = new Set(['unit', 'integration']);
+/** mocha's own options that choose between one process and workers: given, they are the user's choice. */
+const PARALLEL_OPTIONS = /^(--parallel|--no-parallel|-p|--jobs|-j)(=|$)/;
+
+/**
+ * The workers a run of these suites gets: mocha's --parallel and --jobs, or nothing.
+ * On two cores the log-in throttle's file (bcrypt at cost 10, one compare after another) runs
+ * beside the others instead of before them: chapter 7's coverage takes 12 s instead of 15.
+ * @param {string[]} suites
+ * @param {string[]} passThrough mocha options given on the command line
+ * @param {number} cores
+ */
+export function parallelArguments(suites, passThrough, cores = os.availableParallelism()) {
+  if (cores < 2 || !suites.every((suite) => PARALLEL_SUITES.has(suite))) return [];
+  if (passThrough.some((word) => PARALLEL_OPTIONS.test(word))) return [];
+  return ['--parallel', '--jobs', String(cores)];
+}
 
 /**
  * The functions of an app: one folder each in src/functions/.
@@ -65,8 +89,9 @@ export function checkFunctionName(fn, workspace = process.cwd()) {
  * The mocha command line for the given arguments.
  * @param {string[]} argv
  * @param {string} [workspace]
+ * @param {number} [cores] the machine's (what mocha's workers are sized by)
  */
-export function mochaArguments(argv, workspace = process.cwd()) {
+export function mochaArguments(argv, workspace = process.cwd(), cores = os.availableParallelism()) {
   // The suites come first; after them, --function and --junit are ours and the rest is mocha's
   // (so `--grep unit` greps for "unit" rather than naming a suite).
   const firstOption = argv.findIndex((word) => !(word in SUITES));
@@ -96,7 +121,7 @@ export function mochaArguments(argv, workspace = process.cwd()) {
   const junit = typeof values.junit === 'string' ? values.junit : undefined;
   if (junit) mkdirSync(path.dirname(path.resolve(workspace, junit)), { recursive: true });
   const reporter = junit ? ['--reporter', 'xunit', '--reporter-option', `output=${junit}`] : [];
-  return ['--fail-zero', ...requires, ...reporter, ...passThrough, ...specs];
+  return ['--fail-zero', ...parallelArguments(suites, passThrough, cores), ...requires, ...reporter, ...passThrough, ...specs];
 }
 
 /**

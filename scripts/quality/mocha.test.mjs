@@ -7,11 +7,11 @@ const finalDir = fileURLToPath(new URL('../../final', import.meta.url));
 
 describe('app-mocha: which tests a suite runs', () => {
   it('runs one function\'s unit tests and the shared code\'s with --function', () => {
-    assert.deepEqual(mochaArguments(['unit', '--function', 'createSession'], finalDir), ['--fail-zero', 'src/functions/createSession/**/*.test.ts', 'src/lib/**/*.test.ts']);
+    assert.deepEqual(mochaArguments(['unit', '--function', 'createSession'], finalDir, 1), ['--fail-zero', 'src/functions/createSession/**/*.test.ts', 'src/lib/**/*.test.ts']);
   });
 
   it('passes mocha\'s own options through, and takes out only its own', () => {
-    const args = mochaArguments(['unit', 'integration', '--reporter', 'dot', '--function=ping', '--grep', 'unit'], finalDir);
+    const args = mochaArguments(['unit', 'integration', '--reporter', 'dot', '--function=ping', '--grep', 'unit'], finalDir, 1);
     assert.deepEqual(args, ['--fail-zero', '--reporter', 'dot', '--grep', 'unit', 'src/functions/ping/**/*.test.ts', 'src/lib/**/*.test.ts', 'test/integration/**/*.test.ts']);
   });
 
@@ -22,6 +22,20 @@ describe('app-mocha: which tests a suite runs', () => {
   it('runs the e2e suite\'s after-all files after every test file', () => {
     const specs = mochaArguments(['e2e'], finalDir).filter((word) => word.startsWith('test/e2e/**'));
     assert.deepEqual(specs, ['test/e2e/**/*.test.ts', 'test/e2e/**/*.after-all.ts']);
+  });
+
+  it('runs the unit and integration files in one worker per core, on a machine with more than one', () => {
+    assert.deepEqual(mochaArguments(['unit', 'integration'], finalDir, 4).slice(0, 4), ['--fail-zero', '--parallel', '--jobs', '4']);
+    assert.deepEqual(mochaArguments(['integration', '--function', 'ping', '--junit', 'reports/junit.xml'], finalDir, 2).slice(0, 4), ['--fail-zero', '--parallel', '--jobs', '2']);
+    assert.ok(!mochaArguments(['unit', 'integration'], finalDir, 1).includes('--parallel'), 'one core: one process');
+  });
+
+  it('runs the suites that share a stack or run last one file after another, and leaves mocha\'s own choice alone', () => {
+    for (const suites of [['e2e'], ['unit', 'e2e'], ['properties'], ['faults'], ['load']]) {
+      assert.ok(!mochaArguments(suites, finalDir, 4).includes('--parallel'), suites.join(' '));
+    }
+    assert.deepEqual(mochaArguments(['unit', '--jobs', '3'], finalDir, 4).filter((word) => /^(--parallel|--jobs|3)$/.test(word)), ['--jobs', '3']);
+    assert.ok(!mochaArguments(['unit', '--no-parallel'], finalDir, 4).includes('--parallel'));
   });
 
   it('asks for a suite', () => {

@@ -43,7 +43,7 @@ const SUITES = {
 };
 
 /**
- * The suites whose files run side by side, one mocha worker per core: each integration file
+ * The suites whose files may run side by side, one mocha worker per core: each integration file
  * starts an embedded DynamoDB of its own, and no file counts on another having run. The rest share
  * a local stack or must run last (e2e's after-all files), so they run one file after another.
  */
@@ -53,14 +53,16 @@ const PARALLEL_OPTIONS = /^(--parallel|--no-parallel|-p|--jobs|-j)(=|$)/;
 
 /**
  * The workers a run of these suites gets: mocha's --parallel and --jobs, or nothing.
- * On two cores the log-in throttle's file (bcrypt at cost 10, one compare after another) runs
- * beside the others instead of before them: chapter 7's coverage takes 12 s instead of 15.
+ * Only a run with the integration tests gets workers: on two cores the log-in throttle's file
+ * (bcrypt at cost 10, one compare after another) then runs beside the others instead of before
+ * them, and chapter 7's coverage takes 12 s instead of 15. The unit tests alone take about a
+ * second, which workers would only lengthen with their own start (0.3 s here).
  * @param {string[]} suites
  * @param {string[]} passThrough mocha options given on the command line
  * @param {number} cores
  */
 export function parallelArguments(suites, passThrough, cores = os.availableParallelism()) {
-  if (cores < 2 || !suites.every((suite) => PARALLEL_SUITES.has(suite))) return [];
+  if (cores < 2 || !suites.includes('integration') || !suites.every((suite) => PARALLEL_SUITES.has(suite))) return [];
   if (passThrough.some((word) => PARALLEL_OPTIONS.test(word))) return [];
   return ['--parallel', '--jobs', String(cores)];
 }

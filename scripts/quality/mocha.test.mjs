@@ -24,18 +24,18 @@ describe('app-mocha: which tests a suite runs', () => {
     assert.deepEqual(specs, ['test/e2e/**/*.test.ts', 'test/e2e/**/*.after-all.ts']);
   });
 
-  it('runs the unit and integration files in one worker per core, on a machine with more than one', () => {
+  it('runs the integration files, with the unit files or alone, in one worker per core, on a machine with more than one', () => {
     assert.deepEqual(mochaArguments(['unit', 'integration'], finalDir, 4).slice(0, 4), ['--fail-zero', '--parallel', '--jobs', '4']);
     assert.deepEqual(mochaArguments(['integration', '--function', 'ping', '--junit', 'reports/junit.xml'], finalDir, 2).slice(0, 4), ['--fail-zero', '--parallel', '--jobs', '2']);
     assert.ok(!mochaArguments(['unit', 'integration'], finalDir, 1).includes('--parallel'), 'one core: one process');
   });
 
-  it('runs the suites that share a stack or run last one file after another, and leaves mocha\'s own choice alone', () => {
-    for (const suites of [['e2e'], ['unit', 'e2e'], ['properties'], ['faults'], ['load']]) {
+  it('runs the unit files alone, and the suites that share a stack or run last, one file after another; leaves mocha\'s own choice alone', () => {
+    for (const suites of [['unit'], ['e2e'], ['integration', 'e2e'], ['properties'], ['faults'], ['load']]) {
       assert.ok(!mochaArguments(suites, finalDir, 4).includes('--parallel'), suites.join(' '));
     }
-    assert.deepEqual(mochaArguments(['unit', '--jobs', '3'], finalDir, 4).filter((word) => /^(--parallel|--jobs|3)$/.test(word)), ['--jobs', '3']);
-    assert.ok(!mochaArguments(['unit', '--no-parallel'], finalDir, 4).includes('--parallel'));
+    assert.deepEqual(mochaArguments(['integration', '--jobs', '3'], finalDir, 4).filter((word) => /^(--parallel|--jobs|3)$/.test(word)), ['--jobs', '3']);
+    assert.ok(!mochaArguments(['integration', '--no-parallel'], finalDir, 4).includes('--parallel'));
   });
 
   it('asks for a suite', () => {

@@ -18,6 +18,10 @@
  *
  * A run in which no test ran fails (mocha's --fail-zero): a suite that finds no files, for a
  * mistyped pattern or a path it cannot read, must never look like a suite that passed.
+ *
+ * A run with the integration tests runs its files in mocha workers, one per core; the variable
+ * APP_MOCHA_JOBS sets how many instead (1: one process). `npm test` at the repository root sets
+ * it to each of its steps' share of the cores, since it runs steps side by side.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
@@ -52,6 +56,19 @@ const PARALLEL_SUITES = new Set(['unit', 'integration']);
 const PARALLEL_OPTIONS = /^(--parallel|--no-parallel|-p|--jobs|-j)(=|$)/;
 
 /**
+ * How many mocha workers a run may use: APP_MOCHA_JOBS when it is set, else one per core.
+ * @param {NodeJS.ProcessEnv} [env]
+ * @returns {number}
+ */
+export function jobsAllowed(env = process.env) {
+  const given = env['APP_MOCHA_JOBS'];
+  if (given === undefined || given === '') return os.availableParallelism();
+  const jobs = Number(given);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`APP_MOCHA_JOBS is the number of mocha workers a run may use, a whole number from 1 (one process) up, not "${given}"`);
+  return jobs;
+}
+
+/**
  * The workers a run of these suites gets: mocha's --parallel and --jobs, or nothing.
  * Only a run with the integration tests gets workers: on two cores the log-in throttle's file
  * (bcrypt at cost 10, one compare after another) then runs beside the others instead of before
@@ -59,12 +76,12 @@ const PARALLEL_OPTIONS = /^(--parallel|--no-parallel|-p|--jobs|-j)(=|$)/;
  * second, which workers would only lengthen with their own start (0.3 s here).
  * @param {string[]} suites
  * @param {string[]} passThrough mocha options given on the command line
- * @param {number} cores
+ * @param {number} jobs the workers allowed (jobsAllowed())
  */
-export function parallelArguments(suites, passThrough, cores = os.availableParallelism()) {
-  if (cores < 2 || !suites.includes('integration') || !suites.every((suite) => PARALLEL_SUITES.has(suite))) return [];
+export function parallelArguments(suites, passThrough, jobs) {
+  if (jobs < 2 || !suites.includes('integration') || !suites.every((suite) => PARALLEL_SUITES.has(suite))) return [];
   if (passThrough.some((word) => PARALLEL_OPTIONS.test(word))) return [];
-  return ['--parallel', '--jobs', String(cores)];
+  return ['--parallel', '--jobs', String(jobs)];
 }
 
 /**
@@ -91,9 +108,9 @@ export function checkFunctionName(fn, workspace = process.cwd()) {
  * The mocha command line for the given arguments.
  * @param {string[]} argv
  * @param {string} [workspace]
- * @param {number} [cores] the machine's (what mocha's workers are sized by)
+ * @param {number} [jobs] the mocha workers allowed (see jobsAllowed())
  */
-export function mochaArguments(argv, workspace = process.cwd(), cores = os.availableParallelism()) {
+export function mochaArguments(argv, workspace = process.cwd(), jobs = jobsAllowed()) {
   // The suites come first; after them, --function and --junit are ours and the rest is mocha's
   // (so `--grep unit` greps for "unit" rather than naming a suite).
   const firstOption = argv.findIndex((word) => !(word in SUITES));
@@ -123,7 +140,7 @@ export function mochaArguments(argv, workspace = process.cwd(), cores = os.avail
   const junit = typeof values.junit === 'string' ? values.junit : undefined;
   if (junit) mkdirSync(path.dirname(path.resolve(workspace, junit)), { recursive: true });
   const reporter = junit ? ['--reporter', 'xunit', '--reporter-option', `output=${junit}`] : [];
-  return ['--fail-zero', ...parallelArguments(suites, passThrough, cores), ...requires, ...reporter, ...passThrough, ...specs];
+  return ['--fail-zero', ...parallelArguments(suites, passThrough, jobs), ...requires, ...reporter, ...passThrough, ...specs];
 }
 
 /**

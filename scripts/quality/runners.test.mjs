@@ -48,9 +48,31 @@ function writeApp(/** @type {string} */ dir) {
 
 /** @param {string} cwd @param {string[]} args */
 function npmRun(cwd, ...args) {
-  const result = spawnSync(npm, ['run', ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+  return npmRunWith({}, cwd, ...args);
+}
+
+/** @param {NodeJS.ProcessEnv} env added to this process's @param {string} cwd @param {string[]} args */
+function npmRunWith(env, cwd, ...args) {
+  const result = spawnSync(npm, ['run', ...args], { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', ...env } });
   return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
 }
+
+/**
+ * An integration test file that says which process ran it, and keeps it busy for a second
+ * (as a real one waits on its database): the next file goes to another worker meanwhile.
+ */
+const integrationTest = (/** @type {string} */ name) => `import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { greet } from '../../src/functions/hello/handler';
+
+describe('integration ${name}', () => {
+  it('greets, in process', async () => {
+    await sleep(1000);
+    console.log(\`${name} ran in process \${process.pid}\`);
+    assert.equal(greet('${name}'), 'Hello, ${name}');
+  });
+});
+`;
 
 describe('the test runners, from a path with spaces', function () {
   this.timeout(60_000);
@@ -93,6 +115,34 @@ describe('the test runners, from a path with spaces', function () {
     assert.equal(run.status, 0, run.output);
     assert.match(run.output, /1 passing/);
     assert.match(run.output, /Lines\s*: 100%/);
+  });
+
+  it('app-mocha runs integration files in workers of their own, as many as APP_MOCHA_JOBS allows, and app-coverage measures across them', () => {
+    mkdirSync(path.join(app, 'test', 'integration'), { recursive: true });
+    for (const name of ['first', 'second']) writeFileSync(path.join(app, 'test', 'integration', `${name}.test.ts`), integrationTest(name));
+    try {
+      const processes = (/** @type {string} */ output) => new Set([...output.matchAll(/(?:first|second) ran in process (\d+)/g)].map((match) => match[1]));
+      const inWorkers = npmRunWith({ APP_MOCHA_JOBS: '2' }, app, 'test:unit', '--', 'integration');
+      assert.equal(inWorkers.status, 0, inWorkers.output);
+      assert.match(inWorkers.output, /3 passing/);
+      assert.equal(processes(inWorkers.output).size, 2, `two workers, one file each:\n${inWorkers.output}`);
+      const inOne = npmRunWith({ APP_MOCHA_JOBS: '1' }, app, 'test:unit', '--', 'integration');
+      assert.equal(inOne.status, 0, inOne.output);
+      assert.equal(processes(inOne.output).size, 1, `one process:\n${inOne.output}`);
+      const covered = npmRunWith({ APP_MOCHA_JOBS: '2' }, app, 'coverage');
+      assert.equal(covered.status, 0, covered.output);
+      assert.match(covered.output, /3 passing/);
+      assert.match(covered.output, /Lines\s*: 100%/);
+    } finally {
+      rmSync(path.join(app, 'test'), { recursive: true, force: true });
+    }
+  });
+
+  it('app-mocha refuses an APP_MOCHA_JOBS that is not a number of workers, and runs nothing', () => {
+    const run = npmRunWith({ APP_MOCHA_JOBS: 'all' }, app, 'test:unit');
+    assert.equal(run.status, 2, run.output);
+    assert.match(run.output, /APP_MOCHA_JOBS is the number of mocha workers a run may use, a whole number from 1 \(one process\) up, not "all"/);
+    assert.doesNotMatch(run.output, /passing/);
   });
 
   it('app-test fails when a test fails under coverage', () => {

@@ -66,12 +66,12 @@ const steps = oneFunction
     ];
 
 /**
- * The apps' test runs (app-mocha) get each step's share of the cores for their mocha workers:
- * the lanes already keep every core busy, and workers beyond that share only add their own start
- * (chapter 7's coverage: 19.9 s of CPU in two workers, 17.3 s in one process). Given by the
- * user, APP_MOCHA_JOBS is kept.
+ * The environment of a step: its apps' test runs (app-mocha) get the step's share of the cores
+ * for their mocha workers. The lanes already keep every core busy, and workers beyond that share
+ * only add their own start (chapter 7's coverage: 19.9 s of CPU in two workers, 17.3 s in one
+ * process). Given by the user, APP_MOCHA_JOBS is kept.
  */
-const shareOfTheCores = { APP_MOCHA_JOBS: String(Math.max(1, Math.floor(os.availableParallelism() / lanes))), ...process.env };
+const stepEnvironment = { APP_MOCHA_JOBS: String(Math.max(1, Math.floor(os.availableParallelism() / lanes))), ...process.env };
 
 /** How much lower a background step's priority is (nice's scale: 19 is the lowest). */
 const BACKGROUND_NICENESS = 10;
@@ -86,7 +86,7 @@ function run(step, { lower = false } = {}) {
   console.log(`▶ ${step.name}: npm ${step.args.join(' ')}`);
   return new Promise((resolve) => {
     // npm is a .cmd script on Windows, which only a shell can start (the arguments are fixed words).
-    const child = spawn(npm, step.args, { stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32', env: step.everyCore ? process.env : shareOfTheCores });
+    const child = spawn(npm, step.args, { stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32', env: step.everyCore ? process.env : stepEnvironment });
     // Set before npm starts the step's own command (it takes npm a good part of a second to load),
     // which then inherits it. Where a priority cannot be lowered, the step simply runs as it is.
     if (lower && child.pid !== undefined) {
